@@ -1,0 +1,28 @@
+"""`manage.py demo_setup`: the embedded default's demo content and operator."""
+
+from django.core.management.base import BaseCommand
+
+from marketplace.core import demo_data
+from marketplace.core.services import demo_site_setup
+
+
+class Command(BaseCommand):
+    help = "Tạo trang chủ, vài sản phẩm mẫu và tài khoản quản trị (chạy lại an toàn)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--operator-password",
+            default="ocop-demo-2026",
+            help="Password for the demo operator account (demo only).",
+        )
+
+    def handle(self, *args, operator_password: str, **options):
+        result = demo_site_setup(operator_password=operator_password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {result.products_created} new products. "
+                f"Operator: {demo_data.OPERATOR_EMAIL} / "
+                f"{operator_password if result.operator_created else '(unchanged)'} "
+                "at http://127.0.0.1:8000/dashboard/ and /cms-admin/"
+            )
+        )

@@ -1,0 +1,12 @@
+"""The embedded default behind `make run`: SQLite, eager Celery, no services.
+
+Nothing here is fit for production; `production.py` refuses to start
+without real secrets.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-not-secret-ocop-marketplace")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

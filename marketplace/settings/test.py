@@ -1,0 +1,28 @@
+"""Settings for pytest: the real services that `make test` starts.
+
+`DATABASE_URL`, `REDIS_URL`, `OPENSEARCH_URL` and `STRIPE_API_BASE` are set
+by the Makefile; the defaults point at the ports `.ci/services.sh` uses.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"
+ALLOWED_HOSTS = ["*"]
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default="postgres://ocop:ocop@127.0.0.1:5432/ocop"
+    )
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests run tasks eagerly unless a test sends them through the real broker
+# on purpose (see tests/core/test_celery_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

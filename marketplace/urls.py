@@ -1,0 +1,35 @@
+"""URL map: Oscar under /shop/, its dashboard at /dashboard/, Wagtail's admin
+at /cms-admin/, and Wagtail's page tree last so its catch-all sees only what
+nothing else claimed (design.md §1)."""
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from marketplace.core import views as core_views
+
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz/", core_views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": WagtailSitemap}}),
+    path(settings.WAGTAILADMIN_URL_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("dashboard/", apps.get_app_config("dashboard").urls),
+    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
