@@ -27,9 +27,14 @@ urlpatterns = [
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    # Uploaded files, served by Django only on a laptop and in tests; production
+    # serves them from the web server or object storage.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        path(f"{media_prefix}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

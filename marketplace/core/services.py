@@ -7,6 +7,7 @@ import io
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.base import ContentFile
@@ -14,7 +15,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw
-from wagtail.models import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 from wagtail.models import Site as WagtailSite
 
 from cms.models import HomePage
@@ -35,6 +37,17 @@ class DemoSetupResult:
     operator_created: bool
 
 
+def _tree_root_ensure() -> Page:
+    """Wagtail's tree root, recreated if a database flush removed it along
+    with the default locale that Wagtail's migrations create."""
+    root = Page.get_first_root_node()
+    if root is None:
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        locale, _ = Locale.objects.get_or_create(language_code=language)
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
 def home_page_ensure() -> HomePage:
     """Make our HomePage the root of the default Wagtail site.
 
@@ -43,7 +56,7 @@ def home_page_ensure() -> HomePage:
     """
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = _tree_root_ensure()
         home = HomePage(
             title="Chợ OCOP",
             slug="trang-chu",
@@ -57,7 +70,10 @@ def home_page_ensure() -> HomePage:
     site = WagtailSite.objects.filter(is_default_site=True).first()
     if site is None:
         WagtailSite.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True,
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
             site_name="Chợ OCOP",
         )
     elif site.root_page_id != home.pk:

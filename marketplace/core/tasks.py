@@ -10,7 +10,7 @@ def ping(payload: str) -> dict:
     Used by the health check and by the test that sends a task through the
     real broker: the answer shows it ran in a worker, not in the caller.
     """
-    import socket
     import os
+    import socket
 
     return {"echo": payload, "hostname": socket.gethostname(), "pid": os.getpid()}

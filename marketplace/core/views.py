@@ -12,7 +12,9 @@ from django.template import loader
 
 logger = logging.getLogger(__name__)
 
-_BARE_500 = "<!doctype html><title>Lỗi máy chủ</title><h1>Đã có lỗi xảy ra. Vui lòng thử lại sau.</h1>"
+_BARE_500 = (
+    "<!doctype html><title>Lỗi máy chủ</title><h1>Đã có lỗi xảy ra. Vui lòng thử lại sau.</h1>"
+)
 
 
 def healthz(request):
@@ -37,5 +39,3 @@ def server_error(request):
         logger.exception("500 template failed to render")
         body = _BARE_500
     return HttpResponseServerError(body)
-
-

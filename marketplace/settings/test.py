@@ -5,16 +5,12 @@ by the Makefile; the defaults point at the ports `.ci/services.sh` uses.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import BASE_DIR, env
 
 DEBUG = False
-SECRET_KEY = "test-only-not-secret"
+SECRET_KEY = "test-only-not-secret"  # noqa: S105  (tests only)
 ALLOWED_HOSTS = ["*"]
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://ocop:ocop@127.0.0.1:5432/ocop"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default="postgres://ocop:ocop@127.0.0.1:5432/ocop")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,6 +18,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks eagerly unless a test sends them through the real broker
 # on purpose (see tests/core/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+SERVE_MEDIA = True
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,58 @@
+# The README's two commands: `make run` (embedded default, no services) and
+# `make test` (the real services). `make bench`, `make lint` and
+# `make screenshots` are for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Where `make test` finds the services `.ci/services.sh start` runs.
+TEST_ENV := DJANGO_SETTINGS_MODULE=marketplace.settings.test \
+	DATABASE_URL=postgres://ocop:ocop@127.0.0.1:5432/ocop \
+	REDIS_URL=redis://127.0.0.1:6379/0 \
+	OPENSEARCH_URL=http://127.0.0.1:9200 \
+	STRIPE_API_BASE=http://127.0.0.1:12111 \
+	STRIPE_SECRET_KEY=sk_test_123 \
+	STRIPE_PUBLISHABLE_KEY=pk_test_123 \
+	CHROMIUM_PATH=/usr/bin/chromium
+
+.PHONY: venv run test services bench lint format screenshots clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	@touch $@
+
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (shop: /shop/, dashboard: /dashboard/, CMS: /cms-admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+services:
+	.ci/services.sh install
+	.ci/services.sh start
+
+test: venv services
+	$(TEST_ENV) $(BIN)/pytest
+
+bench: venv
+	$(BIN)/python tests/bench/run.py --out bench-results/bench.json
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+screenshots: venv services
+	$(TEST_ENV) SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e -k screenshots
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 bench-results

@@ -1,0 +1,1 @@
+"""Payments: Stripe cards and cash on delivery (checkout issue)."""

@@ -1,0 +1,81 @@
+"""A task travels through Redis to a real worker process and back."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import redis
+from django.conf import settings
+
+from marketplace.celery import app as celery_app
+from marketplace.core.tasks import ping
+
+
+@pytest.fixture
+def celery_worker_process():
+    """Start `celery worker` on a private queue, yield the queue, stop it."""
+    queue = f"ocop-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--loglevel=WARNING",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    previous_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_always_eager = previous_eager
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def test_redis_answers():
+    # given the REDIS_URL the settings use
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    # when we write and read a key
+    key = f"ocop-test-{uuid.uuid4().hex}"
+    client.set(key, "xin chào", ex=30)
+    # then Redis gives it back
+    assert client.get(key).decode() == "xin chào"
+
+
+def test_task_runs_in_a_worker_through_redis(celery_worker_process):
+    # given a worker listening on a private queue, and a Redis broker
+    assert celery_app.conf.broker_url.startswith("redis://")
+    # when a task is sent to that queue
+    started = time.monotonic()
+    result = ping.apply_async(args=["chợ OCOP"], queue=celery_worker_process)
+    answer = result.get(timeout=60)
+    # then the worker ran it in another process and the result came back
+    assert answer["echo"] == "chợ OCOP"
+    assert answer["pid"] != os.getpid()
+    assert time.monotonic() - started < 60

@@ -1,0 +1,54 @@
+"""A shopper's first look, in a real browser."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+VIEWPORTS = {"mobile": 390, "desktop": 1280}
+
+
+def test_home_and_shop_pages_load_in_chromium(browser, live_demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # the Wagtail home page
+    page.goto(live_demo.url + "/")
+    assert "Chợ OCOP" in page.title()
+    assert page.get_by_test_id("hero-shop-link").is_visible()
+    # follow the hero button to the Oscar catalogue
+    page.get_by_test_id("hero-shop-link").click()
+    page.wait_for_url("**/shop/")
+    assert "Tất cả sản phẩm" in page.title()
+    assert page.get_by_test_id("product-card").first.is_visible()
+    assert page.get_by_test_id("product-card").count() == 7
+    page.close()
+
+
+def test_add_to_basket_updates_the_header(browser, live_demo):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_demo.url + "/shop/?sort=price_asc")
+    page.get_by_test_id("product-card").first.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("basket-link").locator(".basket-link__count").inner_text() == "1"
+    assert "38.000" in page.get_by_test_id("basket-link").inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize("name,width", VIEWPORTS.items())
+@pytest.mark.parametrize("path,slug", [("/", "home"), ("/shop/", "catalogue")])
+def test_screenshots_fit_the_viewport(browser, live_demo, tmp_path, name, width, path, slug):
+    # given a phone-sized or desktop browser
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(live_demo.url + path)
+    page.wait_for_load_state("networkidle")
+    # then nothing forces sideways scrolling
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{path} is {scroll_width}px wide at {width}px"
+    # and a screenshot is taken (into docs/ when `make screenshots` asks)
+    out_dir = Path(os.environ.get("SCREENSHOTS_DIR") or tmp_path)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{slug}-{width}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    page.close()
