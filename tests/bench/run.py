@@ -78,7 +78,7 @@ def main() -> None:
     for name, path in tqdm(PAGES.items(), desc="pages", unit="page"):
         results[name] = _time_page(client, path, warmup=args.warmup, requests=args.requests)
     baseline = results["baseline_healthz"]["requests_per_second"]
-    for name, figures in results.items():
+    for figures in results.values():
         figures["ratio_to_baseline"] = round(figures["requests_per_second"] / baseline, 3)
 
     report = {

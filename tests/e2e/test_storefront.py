@@ -41,6 +41,10 @@ def test_screenshots_fit_the_viewport(browser, live_demo, tmp_path, name, width,
     # given a phone-sized or desktop browser
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(live_demo.url + path)
+    # lazy images below the fold would be blank in a full-page screenshot
+    page.evaluate(
+        "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
     page.wait_for_load_state("networkidle")
     # then nothing forces sideways scrolling
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
