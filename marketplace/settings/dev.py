@@ -11,3 +11,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-not-secret-ocop-marketplace")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 SERVE_MEDIA = True
+# Static files come from the app finders; no collectstatic on a laptop.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

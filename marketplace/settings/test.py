@@ -27,3 +27,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Static files come from the app finders; no collectstatic in tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
