@@ -1,19 +1,50 @@
-"""Visibility rules for products, as chainable QuerySet methods."""
+"""Visibility rules for products, as chainable QuerySet methods.
 
-from django.db.models import Exists, OuterRef
+`listable()` is the marketplace's one listing rule (design.md §2): every
+surface that shows or sells a product asks it, and nothing else decides.
+"""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Value
+from django.utils import timezone
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 from oscar.core.loading import get_model
 
+MIN_CERTIFIED_STARS = 3  # OCOP certifies 3★ and above
+
+
+def today_in_vietnam() -> date:
+    """Today's date in Asia/Ho_Chi_Minh (TIME_ZONE), so expiry takes effect
+    at local midnight with no job running."""
+    return timezone.localdate()
+
 
 class ProductQuerySet(OscarProductQuerySet):
-    """Oscar's product QuerySet plus the marketplace's visibility rules.
-
-    The registry issue adds `listable(on=date)`, which narrows `shoppable()`
-    to products whose OCOP certificate is valid on that date.
-    """
+    """Oscar's product QuerySet plus the marketplace's visibility rules."""
 
     def shoppable(self):
         """Public, browsable products that have a stock record with a price."""
         StockRecord = get_model("partner", "StockRecord")
         priced = StockRecord.objects.filter(product=OuterRef("pk"), price__isnull=False)
         return self.browsable().filter(is_public=True).filter(Exists(priced))
+
+    def listable(self, on: date | None = None):
+        """Products a consumer may see and buy on `on` (default: today in Vietnam).
+
+        Certificate valid with 3★ or more, `issued_on <= on <= expiry_date`,
+        producer active, and the product shoppable. Rows carry `listed_on`,
+        so the strategy need not ask again for a product fetched here.
+        """
+        on = on or today_in_vietnam()
+        return (
+            self.shoppable()
+            .filter(
+                certificate__status="valid",
+                certificate__stars__gte=MIN_CERTIFIED_STARS,
+                certificate__issued_on__lte=on,
+                certificate__expiry_date__gte=on,
+                certificate__producer__is_active=True,
+            )
+            .annotate(listed_on=Value(on))
+        )

@@ -1,15 +1,32 @@
-"""Catalogue models: Oscar's, with the marketplace's product QuerySet.
+"""Catalogue models: Oscar's, with each product tied to its OCOP certificate.
 
 Declared before the star import so Oscar uses our Product (design.md §8).
 """
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
 from catalogue.managers import ProductQuerySet
 
 
 class Product(AbstractProduct):
-    """An Oscar product. The registry issue links it to its OCOP certificate."""
+    """An Oscar product that sells exactly one OCOP-certified product.
+
+    The certificate, and through it the certified name, stars and group,
+    belong to the registry; `registry.services.certificate_sync` creates the
+    product and keeps its title in step. The listing rule lives in
+    `ProductQuerySet.listable()`.
+    """
+
+    certificate = models.OneToOneField(
+        "registry.Certificate",
+        verbose_name=_("chứng nhận OCOP"),
+        on_delete=models.PROTECT,
+        related_name="product",
+        null=True,
+        blank=True,
+    )
 
     objects = ProductQuerySet.as_manager()
 

@@ -1,7 +1,7 @@
 """Read-only catalogue queries the CMS pages use.
 
-Kept in one place so the registry issue can swap in the listing rule
-(`Product.objects.listable()`) for every page at once.
+Every product a page shows comes through `Product.objects.listable()`, so a
+product whose certificate expires drops off published pages by itself.
 """
 
 from oscar.core.loading import get_model
@@ -10,12 +10,10 @@ Product = get_model("catalogue", "Product")
 
 
 def featured_products(*, limit: int):
-    """The newest public products with a stock record, for the home page."""
+    """The newest listable products, for the home page."""
     return (
-        Product.objects.browsable()
-        .filter(is_public=True, stockrecords__isnull=False)
-        .select_related("product_class")
-        .prefetch_related("images", "stockrecords")
-        .distinct()
-        .order_by("-date_created")[:limit]
+        Product.objects.listable()
+        .select_related("product_class", "certificate")
+        .prefetch_related("images", "stockrecords__partner")
+        .order_by("-date_created", "-pk")[:limit]
     )

@@ -13,6 +13,7 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace.core import views as core_views
+from marketplace.registry import views as registry_views
 
 handler404 = core_views.page_not_found
 handler500 = core_views.server_error
@@ -23,7 +24,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": WagtailSitemap}}),
     path(settings.WAGTAILADMIN_URL_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("dashboard/registry/", include("marketplace.registry.dashboard.urls")),
     path("dashboard/", apps.get_app_config("dashboard").urls),
+    path("chung-nhan/", registry_views.certificate_lookup, name="certificate-lookup"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
 ]
 

@@ -2,7 +2,7 @@
 
 Stock Oscar routes these through haystack, whose simple backend lists
 nothing (design.md §6). Until the search backends land (issue 4), they read
-the database directly, through the catalogue's visibility rules.
+the database directly, through the one listing rule, `listable()`.
 """
 
 from urllib.parse import unquote
@@ -36,7 +36,7 @@ class ProductListView(ListView):
     invalid_page_url = "catalogue:index"
 
     def base_queryset(self):
-        return Product.objects.shoppable()
+        return Product.objects.listable()
 
     def get_sort(self) -> str:
         sort = self.request.GET.get("sort", "newest")
@@ -46,7 +46,7 @@ class ProductListView(ListView):
         return (
             self.base_queryset()
             .annotate(min_price=Min("stockrecords__price"))
-            .select_related("product_class")
+            .select_related("product_class", "certificate")
             .prefetch_related("images", "stockrecords__partner")
             .order_by(SORT_OPTIONS[self.get_sort()][0], "-pk")
         )

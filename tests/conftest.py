@@ -7,5 +7,6 @@ from marketplace.core.services import demo_site_setup
 
 @pytest.fixture
 def demo_site(db):
-    """The embedded default's home page, demo products and operator."""
-    return demo_site_setup(operator_password="test-operator-pass")
+    """The embedded default: home page, operator, and the bundled Hanoi
+    snapshot synced through the stand-in registry and given demo prices."""
+    return demo_site_setup(operator_password="test-operator-pass", with_images=False)

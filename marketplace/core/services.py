@@ -1,18 +1,20 @@
-"""Write services for the embedded default: demo catalogue and operator.
+"""Write services for the embedded default: home page, operator, and the
+demo registry snapshot synced through the stand-in registry.
 
 `demo_site_setup` is idempotent, so `make run` can call it every time.
 """
 
 import io
 import math
+import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.text import slugify
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
@@ -22,12 +24,7 @@ from wagtail.models import Site as WagtailSite
 from cms.models import HomePage
 from marketplace.core import demo_data
 
-Product = get_model("catalogue", "Product")
-ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
-Category = get_model("catalogue", "Category")
-ProductCategory = get_model("catalogue", "ProductCategory")
-Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -35,6 +32,7 @@ StockRecord = get_model("partner", "StockRecord")
 class DemoSetupResult:
     products_created: int
     operator_created: bool
+    products_priced: int = 0
 
 
 def _tree_root_ensure() -> Page:
@@ -88,7 +86,7 @@ def home_page_ensure() -> HomePage:
 
 def _demo_image(color: tuple[int, int, int]) -> bytes:
     """A soft gradient tile with a star, so demo products are not blank."""
-    size = 800
+    size = 480
     img = Image.new("RGB", (size, size))
     draw = ImageDraw.Draw(img)
     for y in range(size):
@@ -97,7 +95,7 @@ def _demo_image(color: tuple[int, int, int]) -> bytes:
             [(0, y), (size, y)],
             fill=tuple(int(c * (1 - 0.35 * t) + 255 * 0.35 * (1 - t) * 0.4) for c in color),
         )
-    cx, cy, r_out, r_in = size / 2, size / 2, 210, 90
+    cx, cy, r_out, r_in = size / 2, size / 2, 126, 54
     points = [
         (
             cx + (r_out if i % 2 == 0 else r_in) * math.sin(i * math.pi / 5),
@@ -111,63 +109,72 @@ def _demo_image(color: tuple[int, int, int]) -> bytes:
     return buf.getvalue()
 
 
-@transaction.atomic
-def demo_site_setup(*, operator_password: str) -> DemoSetupResult:
-    """Create the home page, a few products with prices and stock, and an
-    operator account. Safe to run again: existing rows are left as they are."""
-    home_page_ensure()
-    DjangoSite.objects.update_or_create(
-        pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Chợ OCOP"}
+def _demo_price(registry_id: int, product_type: str) -> Decimal:
+    """A stable, plausible price in whole thousands of đồng."""
+    low, high = demo_data.PRICE_RANGES.get(product_type, (Decimal("50000"), Decimal("500000")))
+    rng = random.Random(registry_id)  # noqa: S311 (demo data, not security)
+    steps = int((high - low) / 1000)
+    return low + Decimal(rng.randint(0, steps) * 1000)
+
+
+def demo_prices_assign(*, with_images: bool = True) -> int:
+    """Give synced products that have no price yet a demo price, stock and a
+    picture, as their producers would. Returns how many were priced."""
+    records = StockRecord.objects.filter(
+        price__isnull=True, product__certificate__isnull=False
+    ).select_related("product__certificate")
+    priced = 0
+    for record in records:
+        cert = record.product.certificate
+        record.price = _demo_price(cert.registry_id, cert.product_type)
+        record.price_currency = "VND"
+        record.num_in_stock = random.Random(cert.registry_id).randint(5, 200)  # noqa: S311
+        record.save()
+        priced += 1
+        if with_images and not record.product.images.exists():
+            color = demo_data.COLORS.get(cert.product_type, (176, 74, 43))
+            image = ProductImage(product=record.product, display_order=0, caption=cert.name)
+            image.original.save(
+                f"ocop-{cert.registry_id}.jpg", ContentFile(_demo_image(color)), save=True
+            )
+    return priced
+
+
+def demo_registry_sync(*, records: list[dict] | None = None):
+    """Sync the bundled Hanoi snapshot through the stand-in registry over
+    HTTP, exactly as production syncs the national API."""
+    from marketplace.registry.client import RegistryClient, load_snapshot
+    from marketplace.registry.demo import SNAPSHOT_PATH
+    from marketplace.registry.services import certificate_sync
+    from marketplace.registry.standin.server import StandinServer
+
+    records = records if records is not None else load_snapshot(SNAPSHOT_PATH)
+    with StandinServer(records) as server:
+        return certificate_sync(client=RegistryClient(base_url=server.url, page_size=100))
+
+
+def demo_site_setup(
+    *, operator_password: str, records: list[dict] | None = None, with_images: bool = True
+) -> DemoSetupResult:
+    """Create the home page and operator, sync the demo registry snapshot and
+    price its products. Safe to run again: a re-sync reports no changes and
+    products that already have a price keep it."""
+    with transaction.atomic():
+        home_page_ensure()
+        DjangoSite.objects.update_or_create(
+            pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Chợ OCOP"}
+        )
+        User = get_user_model()
+        operator_created = not User.objects.filter(username=demo_data.OPERATOR_USERNAME).exists()
+        if operator_created:
+            User.objects.create_superuser(
+                username=demo_data.OPERATOR_USERNAME,
+                email=demo_data.OPERATOR_EMAIL,
+                password=operator_password,
+            )
+    run = demo_registry_sync(records=records)
+    with transaction.atomic():
+        priced = demo_prices_assign(with_images=with_images)
+    return DemoSetupResult(
+        products_created=run.created, operator_created=operator_created, products_priced=priced
     )
-
-    product_class, _ = ProductClass.objects.get_or_create(
-        slug="san-pham-ocop",
-        defaults={"name": "Sản phẩm OCOP", "requires_shipping": True, "track_stock": True},
-    )
-    categories = {}
-    for name in demo_data.DEMO_CATEGORIES:
-        existing = Category.objects.filter(name=name).first()
-        categories[name] = existing or Category.add_root(name=name, slug=slugify(name))
-
-    partners = []
-    for producer in demo_data.DEMO_PRODUCERS:
-        partner, _ = Partner.objects.get_or_create(name=producer["name"])
-        partners.append(partner)
-
-    created = 0
-    for title, producer_idx, category, price, stock, description in demo_data.DEMO_PRODUCTS:
-        partner = partners[producer_idx]
-        sku = f"DEMO-{slugify(title)[:40]}"
-        if StockRecord.objects.filter(partner=partner, partner_sku=sku).exists():
-            continue
-        product = Product.objects.create(
-            title=title,
-            description=description,
-            product_class=product_class,
-            structure=Product.STANDALONE,
-            is_public=True,
-        )
-        ProductCategory.objects.create(product=product, category=categories[category])
-        StockRecord.objects.create(
-            product=product,
-            partner=partner,
-            partner_sku=sku,
-            price_currency="VND",
-            price=price,
-            num_in_stock=stock,
-        )
-        color = demo_data.DEMO_PRODUCERS[producer_idx]["color"]
-        image = ProductImage(product=product, display_order=0, caption=title)
-        image.original.save(f"{sku.lower()}.jpg", ContentFile(_demo_image(color)), save=True)
-        created += 1
-
-    User = get_user_model()
-    operator = User.objects.filter(username=demo_data.OPERATOR_USERNAME).first()
-    operator_created = operator is None
-    if operator_created:
-        User.objects.create_superuser(
-            username=demo_data.OPERATOR_USERNAME,
-            email=demo_data.OPERATOR_EMAIL,
-            password=operator_password,
-        )
-    return DemoSetupResult(products_created=created, operator_created=operator_created)

@@ -5,10 +5,12 @@ environment through django-environ. Integrations (Stripe, OpenSearch, Redis)
 are off unless configured, so the embedded default needs no services.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's documented way to load its defaults)
 
@@ -46,7 +48,7 @@ OSCAR_APPS = [
     "catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
+    "marketplace.partner.apps.PartnerConfig",
     "marketplace.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
@@ -100,6 +102,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     *OSCAR_APPS,
     "marketplace.core",
+    "marketplace.registry",
     "cms",
 ]
 
@@ -184,6 +187,27 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
+# --- the national OCOP registry ------------------------------------------
+# Production points REGISTRY_URL at the national API; `make run` at the
+# stand-in server serving the bundled Hanoi snapshot.
+
+REGISTRY_URL = env("REGISTRY_URL", default="")
+REGISTRY_TIMEOUT = env.float("REGISTRY_TIMEOUT", default=15.0)
+REGISTRY_MIN_INTERVAL = env.float("REGISTRY_MIN_INTERVAL", default=0.2)
+REGISTRY_PAGE_SIZE = env.int("REGISTRY_PAGE_SIZE", default=100)
+REGISTRY_SYNC_EVERY_MINUTES = env.int("REGISTRY_SYNC_EVERY_MINUTES", default=60)
+
+CELERY_BEAT_SCHEDULE = {
+    "registry-sync": {
+        "task": "registry.sync",
+        "schedule": timedelta(minutes=REGISTRY_SYNC_EVERY_MINUTES),
+    },
+    "registry-expiry-warnings": {
+        "task": "registry.expiry_warnings",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+
 # --- search ----------------------------------------------------------------
 
 OPENSEARCH_URL = env("OPENSEARCH_URL", default="")
@@ -221,6 +245,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+FORMAT_MODULE_PATH = ["marketplace.core.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -238,6 +263,24 @@ OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@ocop.local")
 DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_PRODUCTS_PER_PAGE = 24
+OSCAR_DASHBOARD_NAVIGATION = [
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": _("Hệ thống OCOP"),
+        "icon": "fas fa-certificate",
+        "children": [
+            {
+                "label": _("Lượt đồng bộ"),
+                "url_name": "registry-dashboard:sync-runs",
+                # Not an Oscar view, so Oscar's permission lookup cannot see
+                # it; the view itself requires staff.
+                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+            },
+        ],
+    },
+]
+# Django's slugify drops "đ" (it has no decomposition); map it to "d".
+OSCAR_SLUG_MAP = {"đ": "d", "Đ": "D"}
 
 # --- Wagtail ---------------------------------------------------------------
 

@@ -1,8 +1,11 @@
-"""Wagtail serves `/` with the shared layout and the shop's products."""
+"""Wagtail serves `/` with the shared layout and listable products only."""
 
+from oscar.core.loading import get_model
 from wagtail.models import Site
 
 from cms.models import HomePage
+
+Product = get_model("catalogue", "Product")
 
 
 def test_home_page_is_the_default_sites_root(demo_site):
@@ -10,7 +13,7 @@ def test_home_page_is_the_default_sites_root(demo_site):
     assert isinstance(site.root_page.specific, HomePage)
 
 
-def test_home_page_renders_layout_and_products(client, demo_site):
+def test_home_page_renders_layout_and_listable_products(client, demo_site):
     # when a visitor opens the site's root
     response = client.get("/")
     html = response.content.decode()
@@ -19,14 +22,23 @@ def test_home_page_renders_layout_and_products(client, demo_site):
     assert 'class="site-header"' in html and 'class="site-footer"' in html
     assert 'role="search"' in html and 'data-testid="basket-link"' in html
     assert 'name="language"' in html
-    # and it shows demo products with prices in whole đồng
-    assert "Gạo Bắc thơm số 7 Tam Hưng" in html
-    assert "125.000\xa0₫" in html
+    # and its products are listable ones, with OCOP badges and whole-đồng prices
+    cards = html.count('data-testid="product-card"')
+    assert cards == 8
+    newest = Product.objects.listable().order_by("-date_created", "-pk").first()
+    assert newest.title in html
+    price = newest.stockrecords.first().price
+    assert f"{int(price):,}".replace(",", ".") + "\xa0₫" in html
+    assert "ocop-badge" in html
+
+
+def test_home_page_never_shows_unlistable_products(client, demo_site):
+    html = client.get("/").content.decode()
+    for product in Product.objects.exclude(pk__in=Product.objects.listable()):
+        assert f'href="{product.get_absolute_url()}"' not in html
 
 
 def test_home_page_without_products_shows_an_empty_state(client, demo_site):
-    from oscar.core.loading import get_model
-
-    get_model("catalogue", "Product").objects.all().delete()
+    get_model("partner", "StockRecord").objects.update(price=None)
     html = client.get("/").content.decode()
     assert "Chưa có sản phẩm nào được niêm yết" in html

@@ -7,7 +7,10 @@ from marketplace.core.services import demo_site_setup
 
 
 class Command(BaseCommand):
-    help = "Tạo trang chủ, vài sản phẩm mẫu và tài khoản quản trị (chạy lại an toàn)."
+    help = (
+        "Tạo trang chủ, tài khoản quản trị và đồng bộ bản chụp OCOP Hà Nội qua máy chủ thay thế "
+        "(chạy lại an toàn)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,7 +23,8 @@ class Command(BaseCommand):
         result = demo_site_setup(operator_password=operator_password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo ready: {result.products_created} new products. "
+                f"Demo ready: {result.products_created} products synced from the registry "
+                f"snapshot, {result.products_priced} given demo prices. "
                 f"Operator: {demo_data.OPERATOR_EMAIL} / "
                 f"{operator_password if result.operator_created else '(unchanged)'} "
                 "at http://127.0.0.1:8000/dashboard/ and /cms-admin/"

@@ -1,0 +1,36 @@
+"""The marketplace strategy: how Oscar prices and sells a product.
+
+Every product is sold by its producer through one stock record. The
+availability policy asks the listing rule first, so a product whose
+certificate expired or was withdrawn cannot be added to a basket, and a
+line added while it was valid is refused at checkout (design.md §2).
+"""
+
+from oscar.apps.partner.strategy import *  # noqa: F403
+from oscar.apps.partner.strategy import NoTax, StockRequired, Structured, UseFirstStockRecord
+
+from catalogue.listing import listing_status
+from marketplace.partner.availability import NotListable
+
+
+class ListingRuleAvailability(StockRequired):
+    """Stock-required availability, gated by the one listing rule."""
+
+    def availability_policy(self, product, stockrecord):
+        if not product.is_parent:
+            status = listing_status(product)
+            if not status.listable:
+                return NotListable(status.reason)
+        return super().availability_policy(product, stockrecord)
+
+
+class MarketplaceStrategy(UseFirstStockRecord, ListingRuleAvailability, NoTax, Structured):
+    """One producer stock record per product, listing rule, prices in whole
+    đồng with no separate tax line (prices are shown tax-inclusive)."""
+
+
+class Selector:
+    """Oscar asks this for the strategy of each request and basket."""
+
+    def strategy(self, request=None, user=None, **kwargs):
+        return MarketplaceStrategy(request)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    """The national OCOP registry: producers, certificates and their sync."""
+
+    name = "marketplace.registry"
+    label = "registry"
+    verbose_name = _("Hệ thống OCOP quốc gia")
+    default_auto_field = "django.db.models.BigAutoField"

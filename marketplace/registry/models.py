@@ -1,0 +1,278 @@
+"""What the national OCOP registry tells us: producers, certificates, and the
+record of every sync. Registry-owned data is written only by
+`registry.services.certificate_sync`; nothing here is typed in by hand.
+"""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CERTIFICATE_VALIDITY_MONTHS = 36
+MIN_CERTIFIED_STARS = 3
+
+
+def expiry_from_issue(issued_on: date) -> date:
+    """A certificate is valid 36 months from the decision's signing date."""
+    return issued_on + relativedelta(months=CERTIFICATE_VALIDITY_MONTHS)
+
+
+class ProducerKind(models.TextChoices):
+    COOPERATIVE = "cooperative", _("Hợp tác xã")
+    COMPANY = "company", _("Doanh nghiệp")
+    HOUSEHOLD = "household", _("Hộ kinh doanh")
+    COOPERATIVE_GROUP = "cooperative_group", _("Tổ hợp tác")
+    OTHER = "other", _("Khác")
+
+
+class Producer(models.Model):
+    """A chủ thể OCOP as the registry names it, one-to-one with the Oscar
+    Partner that sells its products.
+
+    The registry gives producers no id, so `registry_key` (the folded name)
+    identifies them across syncs.
+    """
+
+    registry_key = models.CharField(max_length=255, unique=True)
+    name = models.CharField(_("tên chủ thể"), max_length=255)
+    kind = models.CharField(
+        _("loại hình"), max_length=20, choices=ProducerKind.choices, default=ProducerKind.OTHER
+    )
+    representative = models.CharField(_("người đại diện"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address_raw = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    province = models.CharField(_("tỉnh/thành phố"), max_length=100, blank=True, db_index=True)
+    district = models.CharField(_("quận/huyện (địa chỉ cũ)"), max_length=100, blank=True)
+    ward = models.CharField(_("xã/phường"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    partner = models.OneToOneField(
+        "partner.Partner", on_delete=models.PROTECT, related_name="producer"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chủ thể OCOP")
+        verbose_name_plural = _("chủ thể OCOP")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateStatus(models.TextChoices):
+    """The registry's word on a certificate. Expiry is not a status: it is
+    derived from `expiry_date`, so it needs no job to take effect."""
+
+    VALID = "valid", _("Còn hiệu lực")
+    WITHDRAWN = "withdrawn", _("Đã thu hồi")
+    SUSPENDED = "suspended", _("Tạm đình chỉ")
+
+
+class ProductType(models.TextChoices):
+    """The national API's old `type` codes."""
+
+    FOOD = "food", _("Thực phẩm")
+    DRINK = "drink", _("Đồ uống")
+    HERBS = "herbs", _("Thảo dược")
+    CLOTH = "cloth", _("Vải và may mặc")
+    KEEPSAKE = "keepsake", _("Lưu niệm, nội thất, trang trí")
+    TRAVEL = "travel", _("Dịch vụ du lịch cộng đồng")
+
+
+class Sector(models.TextChoices):
+    """The six sectors of Decision 148/QĐ-TTg (2023)."""
+
+    FOOD = "food", _("Thực phẩm")
+    BEVERAGE = "beverage", _("Đồ uống")
+    HERBAL = "herbal", _("Thảo dược")
+    HANDICRAFT = "handicraft", _("Thủ công mỹ nghệ")
+    ORNAMENTAL = "ornamental", _("Sinh vật cảnh")
+    TOURISM = "tourism", _("Dịch vụ du lịch cộng đồng và điểm du lịch")
+
+
+SECTOR_BY_TYPE = {
+    ProductType.FOOD: Sector.FOOD,
+    ProductType.DRINK: Sector.BEVERAGE,
+    ProductType.HERBS: Sector.HERBAL,
+    ProductType.CLOTH: Sector.HANDICRAFT,
+    ProductType.KEEPSAKE: Sector.HANDICRAFT,
+    ProductType.TRAVEL: Sector.TOURISM,
+}
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid_on(self, on: date):
+        """Certificates that make a product certified on `on` (3★+, valid, in date)."""
+        return self.filter(
+            status=CertificateStatus.VALID,
+            stars__gte=MIN_CERTIFIED_STARS,
+            issued_on__lte=on,
+            expiry_date__gte=on,
+        )
+
+    def expiring_between(self, start: date, end: date):
+        """Valid certificates whose expiry falls in [start, end]."""
+        return self.valid_on(start).filter(expiry_date__range=(start, end))
+
+
+class Certificate(models.Model):
+    """One OCOP certification of one product, as the registry records it.
+
+    Withdrawn certificates are kept, never deleted: orders and history point
+    at them, and a product page can say why it is no longer sold.
+    """
+
+    registry_id = models.BigIntegerField(_("mã sản phẩm trên hệ thống"), unique=True)
+    number = models.CharField(_("số chứng nhận / quyết định"), max_length=100)
+    name = models.CharField(_("tên sản phẩm được chứng nhận"), max_length=255)
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="certificates")
+    stars = models.PositiveSmallIntegerField(_("số sao"))
+    is_potential_five_star = models.BooleanField(_("tiềm năng 5 sao"), default=False)
+    is_national = models.BooleanField(_("cấp trung ương"), default=False)
+    issued_on = models.DateField(_("ngày ký quyết định"))
+    expiry_date = models.DateField(_("ngày hết hạn"), db_index=True)
+    product_type = models.CharField(_("nhóm (mã cũ)"), max_length=20, choices=ProductType.choices)
+    sector = models.CharField(_("ngành"), max_length=20, choices=Sector.choices, blank=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+        db_index=True,
+    )
+    raw = models.JSONField(_("bản ghi gốc"))
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chứng nhận OCOP")
+        verbose_name_plural = _("chứng nhận OCOP")
+        indexes = [models.Index(fields=["status", "stars", "issued_on", "expiry_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.name}"
+
+    @property
+    def issuing_level(self) -> str:
+        """Who certified it: the ministry for national (5★) certificates,
+        otherwise the province (or, 2023-2025, the district for 3★)."""
+        return _("Trung ương") if self.is_national else _("Cấp tỉnh")
+
+    def is_expired_on(self, on: date) -> bool:
+        return on > self.expiry_date
+
+
+class CertificateChange(models.Model):
+    """One change the registry made to a certificate: re-rating, new dates,
+    a new certificate number, or a status change."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=40)
+    old_value = models.CharField(max_length=255, blank=True)
+    new_value = models.CharField(max_length=255, blank=True)
+    sync_run = models.ForeignKey(
+        "registry.SyncRun", on_delete=models.SET_NULL, null=True, related_name="changes"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("thay đổi chứng nhận")
+        verbose_name_plural = _("lịch sử thay đổi chứng nhận")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class SyncStatus(models.TextChoices):
+    RUNNING = "running", _("Đang chạy")
+    SUCCEEDED = "succeeded", _("Thành công")
+    ALERT = "alert", _("Xong, có cảnh báo")
+    FAILED = "failed", _("Thất bại")
+
+
+class SyncRun(models.Model):
+    """One crawl of a registry source and what it changed."""
+
+    source = models.CharField(_("nguồn"), max_length=500)
+    dry_run = models.BooleanField(default=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=SyncStatus.choices, default=SyncStatus.RUNNING)
+    complete_crawl = models.BooleanField(_("thu thập đầy đủ"), default=False)
+    expected_count = models.PositiveIntegerField(null=True, blank=True)
+    seen = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    alert = models.TextField(_("cảnh báo"), blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("lượt đồng bộ")
+        verbose_name_plural = _("lượt đồng bộ")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.source} ({self.status})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+    def summary(self) -> str:
+        return (
+            f"seen {self.seen}, created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, withdrawn {self.withdrawn}, rejected {self.rejected}"
+        )
+
+
+class RejectedRecord(models.Model):
+    """A registry record that failed validation, kept with the reason so an
+    operator can see what the registry sent and why we refused it."""
+
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="rejections")
+    registry_id = models.CharField(max_length=64, blank=True)
+    raw = models.JSONField()
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("bản ghi bị từ chối")
+        verbose_name_plural = _("bản ghi bị từ chối")
+
+    def __str__(self) -> str:
+        return f"{self.registry_id or '?'}: {self.reason}"
+
+
+class ExpiryWarning(models.Model):
+    """A mail that warned a producer of an expiry; one per threshold, so each
+    warning goes out once however often the task runs."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="warnings")
+    days_before = models.PositiveSmallIntegerField()
+    expiry_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "days_before", "expiry_date"],
+                name="one_warning_per_threshold",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate.number}: {self.days_before} days"

@@ -1,0 +1,64 @@
+"""Factories built on Oscar's: certified products ready to list."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from oscar.core.loading import get_model
+from oscar.test import factories as oscar_factories
+
+from marketplace.registry.models import Certificate, Producer, expiry_from_issue
+
+Partner = get_model("partner", "Partner")
+
+
+def producer_create(name: str = "HTX Gốm sứ Bát Tràng", **fields) -> Producer:
+    partner = Partner.objects.create(name=name)
+    return Producer.objects.create(
+        registry_key=name.casefold(), name=name, partner=partner, province="Hà Nội", **fields
+    )
+
+
+_next_id = iter(range(100_000, 10_000_000))
+
+
+def certified_product_create(
+    *,
+    stars: int = 4,
+    issued_on: date | None = None,
+    expiry_date: date | None = None,
+    status: str = "valid",
+    price: Decimal | None = Decimal("150000"),
+    num_in_stock: int = 10,
+    producer: Producer | None = None,
+    title: str = "Gốm sứ Bát Tràng",
+    **certificate_fields,
+):
+    """A public product with a stock record from its producer's partner and
+    a certificate (by default valid today: 4★, issued a year ago)."""
+    producer = producer or producer_create(f"HTX {next(_next_id)}")
+    issued_on = issued_on or date.today() - timedelta(days=365)
+    registry_id = next(_next_id)
+    cert = Certificate.objects.create(
+        registry_id=registry_id,
+        number=f"{registry_id}/QĐ-UBND",
+        name=title,
+        producer=producer,
+        stars=stars,
+        issued_on=issued_on,
+        expiry_date=expiry_date or expiry_from_issue(issued_on),
+        product_type=certificate_fields.pop("product_type", "keepsake"),
+        status=status,
+        raw={},
+        **certificate_fields,
+    )
+    product = oscar_factories.ProductFactory(
+        title=title, certificate=cert, stockrecords=None, is_public=True
+    )
+    oscar_factories.StockRecordFactory(
+        product=product,
+        partner=producer.partner,
+        price=price,
+        price_currency="VND",
+        num_in_stock=num_in_stock,
+    )
+    return product
