@@ -40,7 +40,7 @@ services:
 test: venv services
 	$(TEST_ENV) $(BIN)/pytest
 
-bench: venv
+bench: venv services
 	$(BIN)/python tests/bench/run.py --out bench-results/bench.json
 
 lint: venv

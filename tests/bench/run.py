@@ -1,19 +1,31 @@
-"""`make bench`: page timings, written to a JSON file.
+"""`make bench`: registry sync and page timings, written to a JSON file.
 
-Each page is timed against a same-run baseline (the `/healthz/` view, one
-query and no template), so the figures compare across noisy machines as
-ratios. Runs on a throwaway SQLite database with the demo content; it is
-not part of `make test`.
+Every figure comes with a same-run baseline, so runs on noisy machines
+compare as ratios:
+
+- sync: a full sync of N certificates from the stand-in registry over HTTP
+  (a separate process, as the national API would be), then a re-sync with
+  no changes; baseline: bulk-inserting the same rows straight into the
+  tables. Targets (issue 3): full ≤ 60 s, re-sync ≤ 15 s for 20,000.
+- pages: the home and catalogue pages; baseline: `/healthz/` (one query,
+  no template).
+
+It runs on PostgreSQL (the production database) in a throwaway database
+`ocop_bench`, and is not part of `make test`.
 """
 
 import argparse
 import json
 import os
 import platform
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from datetime import UTC, datetime
+import urllib.request
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,15 +34,181 @@ sys.path.insert(0, str(ROOT))
 PAGES = {"baseline_healthz": "/healthz/", "home": "/", "catalogue": "/shop/"}
 
 
-def _setup_django(db_path: Path) -> None:
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _fresh_database(url: str) -> None:
+    """Drop and recreate the bench database named in `url`."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _setup_django(database_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.dev"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
     import django
 
     django.setup()
+
+
+def _standin_process(records: list[dict]):
+    """Serve `records` from the stand-in registry in its own process."""
+    snapshot = Path(tempfile.mkdtemp()) / "snapshot.json"
+    snapshot.write_text(json.dumps(records, ensure_ascii=False))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "marketplace.registry.standin",
+            "--snapshot",
+            str(snapshot),
+            "--port",
+            "0",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = None
+    for line in proc.stdout:
+        if "http://" in line:
+            url = "http://" + line.split("http://", 1)[1].split("/", 1)[0]
+            break
+    if url is None:
+        proc.kill()
+        raise RuntimeError("the stand-in registry did not start")
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=1).read()  # noqa: S310 (loopback)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc, url
+
+
+def _baseline_bulk_insert(records: list[dict]) -> float:
+    """Insert the same certificates, products and stock records straight
+    into the tables with bulk_create (no HTTP, no validation, no diffing),
+    then roll back so the sync starts from an empty catalogue."""
+    from django.db import transaction
+    from oscar.core.loading import get_model
+
+    from marketplace.registry.models import Certificate, Producer, expiry_from_issue
+
+    Partner = get_model("partner", "Partner")
+    Product = get_model("catalogue", "Product")
+    ProductClass = get_model("catalogue", "ProductClass")
+    StockRecord = get_model("partner", "StockRecord")
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        product_class = ProductClass.objects.create(name="bench", slug="bench")
+        names = sorted({r["manufacturer"]["name"] for r in records})
+        partners = Partner.objects.bulk_create(
+            [Partner(name=n[:128], code=f"bench-{i}") for i, n in enumerate(names)]
+        )
+        producers = Producer.objects.bulk_create(
+            [
+                Producer(registry_key=n.casefold(), name=n, partner=p)
+                for n, p in zip(names, partners, strict=True)
+            ]
+        )
+        by_name = dict(zip(names, producers, strict=True))
+        certs = Certificate.objects.bulk_create(
+            [
+                Certificate(
+                    registry_id=r["id"],
+                    number=r["ocop_certificate_number"],
+                    name=r["name"],
+                    producer=by_name[r["manufacturer"]["name"]],
+                    stars=r["ocop_star"],
+                    issued_on=date.fromisoformat(r["issued_on"]),
+                    expiry_date=date.fromisoformat(r["expiry_date"])
+                    if r.get("expiry_date")
+                    else expiry_from_issue(date.fromisoformat(r["issued_on"])),
+                    product_type=r["type"],
+                    raw=r,
+                )
+                for r in records
+            ],
+            batch_size=1000,
+        )
+        products = Product.objects.bulk_create(
+            [
+                Product(
+                    title=c.name,
+                    slug=f"p-{c.registry_id}",
+                    product_class=product_class,
+                    certificate=c,
+                )
+                for c in certs
+            ],
+            batch_size=1000,
+        )
+        StockRecord.objects.bulk_create(
+            [
+                StockRecord(
+                    product=p, partner_id=c.producer.partner_id, partner_sku=f"OCOP-{c.registry_id}"
+                )
+                for p, c in zip(products, certs, strict=True)
+            ],
+            batch_size=1000,
+        )
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
+
+
+def bench_sync(count: int) -> dict:
+    from marketplace.registry.client import RegistryClient
+    from marketplace.registry.demo.build_snapshot import build_scaled_records
+    from marketplace.registry.services import certificate_sync
+
+    records = build_scaled_records(today=date.today(), count=count, seed=2020)
+    baseline = _baseline_bulk_insert(records)
+    proc, url = _standin_process(records)
+    try:
+        client = RegistryClient(base_url=url, page_size=1000, timeout=30)
+        rss_before = _peak_rss_mb()
+        started = time.perf_counter()
+        full = certificate_sync(client=client)
+        full_seconds = time.perf_counter() - started
+        rss_full = _peak_rss_mb()
+        started = time.perf_counter()
+        again = certificate_sync(client=client)
+        resync_seconds = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert full.status == "succeeded" and full.created == count, full.summary()
+    assert again.unchanged == count, again.summary()
+    return {
+        "certificates": count,
+        "full_sync_seconds": round(full_seconds, 2),
+        "full_sync_records_per_second": round(count / full_seconds, 1),
+        "full_sync_target_seconds": 60,
+        "resync_seconds": round(resync_seconds, 2),
+        "resync_records_per_second": round(count / resync_seconds, 1),
+        "resync_target_seconds": 15,
+        "baseline_bulk_insert_seconds": round(baseline, 2),
+        "full_sync_to_baseline_ratio": round(full_seconds / baseline, 2),
+        "resync_to_baseline_ratio": round(resync_seconds / baseline, 2),
+        "peak_rss_mb_before_sync": rss_before,
+        "peak_rss_mb_after_full_sync": rss_full,
+        "method": "stand-in registry in a separate process over HTTP, 1000 records a page; "
+        "PostgreSQL; baseline = bulk_create of the same certificates, products and "
+        "stock records in one transaction",
+    }
 
 
 def _time_page(client, path: str, *, warmup: int, requests: int) -> dict:
@@ -42,54 +220,73 @@ def _time_page(client, path: str, *, warmup: int, requests: int) -> dict:
         response = client.get(path)
         samples.append(time.perf_counter() - started)
         assert response.status_code == 200, path
-    total = sum(samples)
     return {
         "path": path,
         "requests": requests,
-        "requests_per_second": round(requests / total, 1),
+        "requests_per_second": round(requests / sum(samples), 1),
         "median_ms": round(statistics.median(samples) * 1000, 2),
         "p95_ms": round(sorted(samples)[int(0.95 * (len(samples) - 1))] * 1000, 2),
     }
 
 
+def bench_pages(requests: int, warmup: int) -> dict:
+    from django.test import Client
+    from tqdm import tqdm
+
+    from marketplace.core.services import demo_prices_assign, home_page_ensure
+
+    home_page_ensure()
+    demo_prices_assign(with_images=False)
+    client = Client()
+    results = {}
+    for name, path in tqdm(PAGES.items(), desc="pages", unit="page"):
+        results[name] = _time_page(client, path, warmup=warmup, requests=requests)
+    baseline = results["baseline_healthz"]["requests_per_second"]
+    for figures in results.values():
+        figures["ratio_to_baseline"] = round(figures["requests_per_second"] / baseline, 3)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="bench-results/bench.json")
+    parser.add_argument("--database-url", default="postgres://ocop:ocop@127.0.0.1:5432/ocop_bench")
+    parser.add_argument("--certificates", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     args = parser.parse_args()
 
     out = ROOT / args.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    db_path = out.parent / "bench.sqlite3"
-    db_path.unlink(missing_ok=True)
-    _setup_django(db_path)
+    _fresh_database(args.database_url)
+    _setup_django(args.database_url)
 
     from django.core.management import call_command
-    from django.test import Client
-    from tqdm import tqdm
 
-    print("Preparing a fresh SQLite database with the demo content…", file=sys.stderr)
+    print("Migrating a fresh bench database…", file=sys.stderr)
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("demo_setup", verbosity=0)
-
-    client = Client()
-    results = {}
-    for name, path in tqdm(PAGES.items(), desc="pages", unit="page"):
-        results[name] = _time_page(client, path, warmup=args.warmup, requests=args.requests)
-    baseline = results["baseline_healthz"]["requests_per_second"]
-    for figures in results.values():
-        figures["ratio_to_baseline"] = round(figures["requests_per_second"] / baseline, 3)
+    print(f"Syncing {args.certificates} certificates…", file=sys.stderr)
+    sync = bench_sync(args.certificates)
+    print("Timing pages…", file=sys.stderr)
+    pages = bench_pages(args.requests, args.warmup)
 
     report = {
-        "suite": "pages",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "method": "sequential in-process django.test.Client, DEBUG=False, SQLite, demo data",
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "results": results,
+        "registry_sync": sync,
+        "pages": {
+            "method": "sequential in-process django.test.Client, DEBUG=False, PostgreSQL, "
+            f"{args.certificates} synced products with demo prices",
+            "results": pages,
+        },
     }
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    for name, figures in results.items():
+    print(
+        f"full sync {sync['full_sync_seconds']} s ({sync['full_sync_records_per_second']} rec/s, "
+        f"×{sync['full_sync_to_baseline_ratio']} of bulk insert); "
+        f"re-sync {sync['resync_seconds']} s (×{sync['resync_to_baseline_ratio']})"
+    )
+    for name, figures in pages.items():
         print(
             f"{name:18} {figures['requests_per_second']:8.1f} req/s  "
             f"median {figures['median_ms']:7.2f} ms  ×{figures['ratio_to_baseline']} of baseline"

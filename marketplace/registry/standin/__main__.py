@@ -7,6 +7,7 @@ sync against a misbehaving registry by hand. Ctrl-C stops it.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -42,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Load the snapshot, print the URL and serve until interrupted."""
     args = build_parser().parse_args(argv)
+    # A process started in the background inherits SIGINT as "ignored", and
+    # Python then never raises KeyboardInterrupt; make Ctrl-C and SIGTERM
+    # (what `make run` and the benchmark send) stop the server either way.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         records = load_snapshot(args.snapshot)
         faults = Faults(
