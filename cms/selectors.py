@@ -13,7 +13,8 @@ def featured_products(*, limit: int):
     """The newest listable products, for the home page."""
     return (
         Product.objects.listable()
-        .select_related("product_class", "certificate")
-        .prefetch_related("images", "stockrecords__partner")
+        .base_queryset()
+        .select_related("certificate")
+        .prefetch_related("stockrecords__partner")
         .order_by("-date_created", "-pk")[:limit]
     )

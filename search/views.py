@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Min, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
+StockRecord = get_model("partner", "StockRecord")
 
 SORT_OPTIONS = {
     "newest": ("-date_created", _("Mới nhất")),
@@ -43,12 +44,20 @@ class ProductListView(ListView):
         return sort if sort in SORT_OPTIONS else "newest"
 
     def get_queryset(self):
+        queryset = self.base_queryset()
+        sort = self.get_sort()
+        if sort.startswith("price"):
+            # A correlated subquery, not Min(): an aggregate would GROUP BY
+            # every listable product before the page is cut.
+            cheapest = StockRecord.objects.filter(
+                product=OuterRef("pk"), price__isnull=False
+            ).order_by("price")
+            queryset = queryset.annotate(min_price=Subquery(cheapest.values("price")[:1]))
         return (
-            self.base_queryset()
-            .annotate(min_price=Min("stockrecords__price"))
-            .select_related("product_class", "certificate")
-            .prefetch_related("images", "stockrecords__partner")
-            .order_by(SORT_OPTIONS[self.get_sort()][0], "-pk")
+            queryset.base_queryset()
+            .select_related("certificate")
+            .prefetch_related("stockrecords__partner")
+            .order_by(SORT_OPTIONS[sort][0], "-pk")
         )
 
     def get(self, request, *args, **kwargs):

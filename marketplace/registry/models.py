@@ -145,6 +145,7 @@ class Certificate(models.Model):
         db_index=True,
     )
     raw = models.JSONField(_("bản ghi gốc"))
+    raw_digest = models.CharField(max_length=32, blank=True)
     first_seen_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(null=True, blank=True)

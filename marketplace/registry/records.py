@@ -5,6 +5,8 @@ nonsensical. Each record is checked on its own, so one bad record is
 rejected with a reason while the rest of the crawl still syncs.
 """
 
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,6 +54,14 @@ class CertificateData:
     story: str
     producer: ProducerData
     raw: dict
+    raw_digest: str
+
+
+def raw_digest(record: dict) -> str:
+    """A stable fingerprint of the raw record, to spot changes in fields we
+    do not track one by one (description, story, contacts)."""
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
 
 
 def nfc(value) -> str:
@@ -167,4 +177,5 @@ def record_validate(record) -> CertificateData:
         story=str(record.get("story") or "").strip(),
         producer=_producer(record),
         raw=record,
+        raw_digest=raw_digest(record),
     )

@@ -8,6 +8,7 @@ transaction, and withdraws absent certificates only after a complete crawl
 that did not shrink suspiciously.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -193,14 +194,15 @@ class _Applier:
         self.now = timezone.now()
         self.catalogue = _CatalogueWriter()
         self.producers = {p.registry_key: p for p in Producer.objects.all()}
+        self.refreshed_producers: set[str] = set()
+        # The raw JSON is compared by digest, so 20,000 raws need not be decoded.
         self.certificates = {
-            c.registry_id: c for c in Certificate.objects.select_related("producer")
+            c.registry_id: c for c in Certificate.objects.select_related("producer").defer("raw")
         }
 
-    def producer_for(self, data: ProducerData) -> Producer:
-        Partner = get_model("partner", "Partner")
-        producer = self.producers.get(data.registry_key)
-        values = {
+    @staticmethod
+    def _producer_values(data: ProducerData) -> dict:
+        return {
             "name": data.name,
             "kind": data.kind,
             "representative": data.representative,
@@ -211,29 +213,61 @@ class _Applier:
             "district": data.address.district,
             "ward": data.address.ward,
         }
-        if producer is None:
-            partner = Partner.objects.create(name=data.name[:128])
-            producer = Producer.objects.create(
-                registry_key=data.registry_key, partner=partner, **values
-            )
-            self.producers[data.registry_key] = producer
-        elif any(getattr(producer, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(producer, key, value)
-            producer.save()
-        return producer
+
+    @staticmethod
+    def _partner_code(data: ProducerData) -> str:
+        """A unique partner code computed up front, so Oscar's AutoSlugField
+        need not query for uniqueness once per new producer."""
+        digest = hashlib.blake2b(data.registry_key.encode(), digest_size=5).hexdigest()
+        stem = slugify(data.name.replace("đ", "d").replace("Đ", "D"))[:100]
+        return f"{stem}-{digest}"
+
+    def producers_upsert(self, batch: list[CertificateData]) -> None:
+        """Create the batch's new producers (with their partners) in bulk and
+        refresh changed ones. Records of one producer may disagree on its
+        address or phone; the first record of the crawl wins, so a re-sync is
+        stable."""
+        Partner = get_model("partner", "Partner")
+        new: dict[str, ProducerData] = {}
+        for data in batch:
+            key = data.producer.registry_key
+            if key in self.refreshed_producers:
+                continue
+            self.refreshed_producers.add(key)
+            producer = self.producers.get(key)
+            values = self._producer_values(data.producer)
+            if producer is None:
+                new[key] = data.producer
+            elif any(getattr(producer, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(producer, name, value)
+                producer.save()
+        if not new:
+            return
+        partners = Partner.objects.bulk_create(
+            [Partner(name=d.name[:128], code=self._partner_code(d)) for d in new.values()]
+        )
+        producers = Producer.objects.bulk_create(
+            [
+                Producer(registry_key=key, partner=partner, **self._producer_values(d))
+                for (key, d), partner in zip(new.items(), partners, strict=True)
+            ]
+        )
+        self.producers.update({p.registry_key: p for p in producers})
 
     def apply_batch(self, batch: list[CertificateData]) -> None:
         new_pairs: list[tuple[Certificate, CertificateData]] = []
         seen_unchanged: list[int] = []
+        self.producers_upsert(batch)
         for data in batch:
-            producer = self.producer_for(data.producer)
+            producer = self.producers[data.producer.registry_key]
             cert = self.certificates.get(data.registry_id)
             if cert is None:
                 cert = Certificate(
                     registry_id=data.registry_id,
                     producer=producer,
                     raw=data.raw,
+                    raw_digest=data.raw_digest,
                     first_seen_at=self.now,
                     last_seen_at=self.now,
                     **{f: getattr(data, f) for f in TRACKED_FIELDS},
@@ -264,7 +298,7 @@ class _Applier:
             changes.append(("status", cert.status, CertificateStatus.VALID))
         if cert.producer_id != producer.pk:
             changes.append(("producer", cert.producer.name, producer.name))
-        if not changes and cert.raw == data.raw:
+        if not changes and cert.raw_digest == data.raw_digest:
             return False
         for name, _old, new in changes:
             if name == "status":
@@ -274,6 +308,7 @@ class _Applier:
             else:
                 setattr(cert, name, new)
         cert.raw = data.raw
+        cert.raw_digest = data.raw_digest
         cert.last_seen_at = self.now
         cert.save()
         CertificateChange.objects.bulk_create(
