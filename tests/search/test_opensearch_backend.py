@@ -1,0 +1,121 @@
+"""The OpenSearch backend against the real OpenSearch `make test` starts:
+Vietnamese folding, typos, the listing rule at query time, the alias swap."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from search.backends.opensearch import OpenSearchBackend, SearchRequest
+from search.client import opensearch_client
+from search.indexing import ALIAS, index_rebuild
+from tests.factories import certified_product_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    client = opensearch_client(timeout=30)
+    yield client
+    if client.indices.exists_alias(name=ALIAS):
+        for index in client.indices.get_alias(name=ALIAS):
+            client.indices.delete(index=index, ignore_unavailable=True)
+
+
+def _titles(result, products):
+    by_id = {p.pk: p.title for p in products}
+    return [by_id[i] for i in result.ids]
+
+
+@pytest.fixture
+def catalogue():
+    return [
+        certified_product_create(title="Gốm sứ Bát Tràng men lam"),
+        certified_product_create(title="Gạo hữu cơ Đồng Phú túi 2 kg", product_type="food"),
+        certified_product_create(title="Bàn gỗ sơn mài Hạ Thái"),
+        certified_product_create(title="Lụa tơ tằm Vạn Phúc", product_type="cloth"),
+    ]
+
+
+def test_unaccented_query_finds_the_accented_title_first(client, catalogue):
+    index_rebuild(client=client)
+    result = OpenSearchBackend(client).search(
+        SearchRequest(on=date.today(), text="gom su bat trang")
+    )
+    assert _titles(result, catalogue)[0] == "Gốm sứ Bát Tràng men lam"
+
+
+def test_folding_maps_d_stroke(client, catalogue):
+    index_rebuild(client=client)
+    result = OpenSearchBackend(client).search(SearchRequest(on=date.today(), text="dong phu"))
+    assert _titles(result, catalogue) == ["Gạo hữu cơ Đồng Phú túi 2 kg"]
+
+
+def test_a_typo_still_finds_bat_trang(client, catalogue):
+    index_rebuild(client=client)
+    result = OpenSearchBackend(client).search(SearchRequest(on=date.today(), text="bat trag"))
+    assert _titles(result, catalogue)[0] == "Gốm sứ Bát Tràng men lam"
+
+
+def test_expiring_today_is_found_today_and_gone_tomorrow_without_reindex(client):
+    # given a product whose certificate expires today, indexed once
+    today = date.today()
+    product = certified_product_create(
+        title="Nấm kim châm Kinoco", issued_on=today - timedelta(days=1000), expiry_date=today
+    )
+    index_rebuild(client=client)
+    backend = OpenSearchBackend(client)
+    # when searched today, then tomorrow, with nothing reindexed in between
+    found_today = backend.search(SearchRequest(on=today, text="nam kim cham"))
+    found_tomorrow = backend.search(
+        SearchRequest(on=today + timedelta(days=1), text="nam kim cham")
+    )
+    assert found_today.ids == [product.pk]
+    assert found_tomorrow.ids == []
+
+
+def test_unlistable_products_never_come_back(client):
+    certified_product_create(title="Gạo hai sao", stars=2)
+    certified_product_create(title="Gạo thu hồi", status="withdrawn")
+    certified_product_create(title="Gạo chưa có giá", price=None)
+    index_rebuild(client=client)
+    result = OpenSearchBackend(client).search(SearchRequest(on=date.today(), text="gao"))
+    assert result.ids == []
+
+
+def test_facet_counts_equal_the_database_count_of_the_listable_set(client, catalogue):
+    from oscar.core.loading import get_model
+
+    certified_product_create(
+        title="Gốm hết hạn",
+        expiry_date=date.today() - timedelta(days=1),
+        issued_on=date.today() - timedelta(days=900),
+    )
+    index_rebuild(client=client)
+    result = OpenSearchBackend(client).search(SearchRequest(on=date.today()))
+    Product = get_model("catalogue", "Product")
+    listable = Product.objects.listable()
+    for sector, count in result.facets["sector"]:
+        assert count == listable.filter(certificate__sector=sector).count()
+    assert result.total == listable.count()
+
+
+def test_rebuild_swaps_the_alias_and_queries_keep_answering(client, catalogue):
+    first = index_rebuild(client=client)
+    backend = OpenSearchBackend(client)
+    before = backend.search(SearchRequest(on=date.today(), text="lua van phuc"))
+    second = index_rebuild(client=client)
+    after = backend.search(SearchRequest(on=date.today(), text="lua van phuc"))
+    assert first != second
+    assert list(client.indices.get_alias(name=ALIAS)) == [second]
+    assert not client.indices.exists(index=first)
+    assert before.ids == after.ids and len(after.ids) == 1
+
+
+def test_search_index_command_rebuilds_and_reports(client, catalogue, capsys):
+    from django.core.management import call_command
+
+    call_command("search_index", "--rebuild")
+    out = capsys.readouterr().out
+    assert "Indexed 4 products" in out
+    assert len(client.indices.get_alias(name=ALIAS)) == 1
