@@ -28,6 +28,10 @@ class Product(AbstractProduct):
         blank=True,
     )
 
+    # Folded title, producer and description for the database search backend
+    # (written by the services that write products; see search/folding.py).
+    search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
+
     objects = ProductQuerySet.as_manager()
 
 

@@ -7,6 +7,7 @@ from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
 from marketplace.registry.models import Certificate, Producer, expiry_from_issue
+from search.text import search_text_refresh
 
 Partner = get_model("partner", "Partner")
 
@@ -61,4 +62,7 @@ def certified_product_create(
         price_currency="VND",
         num_in_stock=num_in_stock,
     )
+    # what the registry sync does when it writes a product
+    search_text_refresh(type(product).objects.filter(pk=product.pk))
+    product.refresh_from_db()
     return product

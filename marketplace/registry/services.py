@@ -37,6 +37,7 @@ from marketplace.registry.records import (
     RecordRejected,
     record_validate,
 )
+from search.text import product_search_text, search_text_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +155,9 @@ class _CatalogueWriter:
                 title=data.name,
                 slug=oscar_slugify(data.name)[:128] or f"ocop-{data.registry_id}",
                 description=data.description,
+                search_text=product_search_text(
+                    title=data.name, producer=data.producer.name, description=data.description
+                ),
                 structure=self.Product.STANDALONE,
                 product_class=self.product_class(data.product_type == ProductType.TRAVEL),
                 is_public=True,
@@ -183,7 +187,9 @@ class _CatalogueWriter:
         )
 
     def rename(self, cert: Certificate) -> None:
-        self.Product.objects.filter(certificate=cert).update(title=cert.name)
+        products = self.Product.objects.filter(certificate=cert)
+        products.update(title=cert.name)
+        search_text_refresh(products)
 
 
 class _Applier:

@@ -4,33 +4,15 @@ The listing rule is applied here at query time with the caller's date, so
 what search returns is what `Product.objects.listable(on=date)` returns.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from opensearchpy import OpenSearch, Q, Search
 
+from search.backends.base import SearchRequest, SearchResult
 from search.documents import nfc
 from search.indexing import ALIAS
 
 FACET_FIELDS = {"stars": "stars", "sector": "sector", "province": "province"}
-
-
-@dataclass
-class SearchRequest:
-    """What a shopper asked for: free text plus facet selections."""
-
-    on: date
-    text: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    offset: int = 0
-    limit: int = 24
-
-
-@dataclass
-class SearchResult:
-    ids: list[int]
-    total: int
-    facets: dict[str, list[tuple[str, int]]]
 
 
 def listing_rule_filters(on: date) -> list[Q]:

@@ -6,20 +6,10 @@ from datetime import date, timedelta
 import pytest
 
 from search.backends.opensearch import OpenSearchBackend, SearchRequest
-from search.client import opensearch_client
 from search.indexing import ALIAS, index_rebuild
 from tests.factories import certified_product_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client():
-    client = opensearch_client(timeout=30)
-    yield client
-    if client.indices.exists_alias(name=ALIAS):
-        for index in client.indices.get_alias(name=ALIAS):
-            client.indices.delete(index=index, ignore_unavailable=True)
 
 
 def _titles(result, products):

@@ -1,0 +1,17 @@
+"""Vietnamese folding in Python, for the database backend.
+
+It mirrors what Lucene's `asciifolding` does in OpenSearch: NFC first, then
+lower case, đ→d (NFD does not decompose đ), and every tone and vowel mark
+dropped, so "Gốm sứ Bát Tràng" and "gom su bat trang" compare equal.
+"""
+
+import unicodedata
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free, single-spaced text."""
+    text = unicodedata.normalize("NFC", text or "").lower().replace("đ", "d")
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
+    )
+    return " ".join(stripped.split())

@@ -1,0 +1,31 @@
+"""Search fixtures: the real OpenSearch, cleaned after each test."""
+
+import pytest
+
+from search.backends.database import DatabaseBackend
+from search.backends.opensearch import OpenSearchBackend
+from search.client import opensearch_client
+from search.indexing import ALIAS, index_rebuild
+
+
+@pytest.fixture
+def client():
+    client = opensearch_client(timeout=30)
+    yield client
+    if client.indices.exists_alias(name=ALIAS):
+        for index in client.indices.get_alias(name=ALIAS):
+            client.indices.delete(index=index, ignore_unavailable=True)
+
+
+@pytest.fixture(params=["opensearch", "database"])
+def backend(request, db):
+    """Each backend, ready to search once `ready()` is called after the data
+    is in place (OpenSearch needs an index build; the database does not)."""
+    if request.param == "opensearch":
+        client = request.getfixturevalue("client")
+        search_backend = OpenSearchBackend(client)
+        search_backend.ready = lambda: index_rebuild(client=client)
+    else:
+        search_backend = DatabaseBackend()
+        search_backend.ready = lambda: None
+    return search_backend

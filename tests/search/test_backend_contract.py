@@ -1,0 +1,86 @@
+"""One contract, both backends: OpenSearch and the database."""
+
+from datetime import date, timedelta
+
+import pytest
+from oscar.core.loading import get_model
+
+from search.backends.base import SearchRequest
+from tests.factories import certified_product_create
+
+Product = get_model("catalogue", "Product")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    return {
+        "gom": certified_product_create(title="Gốm sứ Bát Tràng men lam", stars=4),
+        "gao": certified_product_create(
+            title="Gạo hữu cơ Đồng Phú túi 2 kg", product_type="food", sector="food", stars=3
+        ),
+        "lua": certified_product_create(
+            title="Lụa tơ tằm Vạn Phúc",
+            product_type="cloth",
+            sector="handicraft",
+            stars=5,
+            is_national=True,
+        ),
+        "expired": certified_product_create(
+            title="Gốm sứ hết hạn",
+            issued_on=date.today() - timedelta(days=1200),
+            expiry_date=date.today() - timedelta(days=1),
+        ),
+        "two_star": certified_product_create(title="Gốm hai sao", stars=2),
+    }
+
+
+def test_unaccented_text_finds_accented_titles(backend, catalogue):
+    backend.ready()
+    result = backend.search(SearchRequest(on=date.today(), text="gom su bat trang"))
+    assert result.ids[0] == catalogue["gom"].pk
+
+
+def test_d_stroke_folds_to_d(backend, catalogue):
+    backend.ready()
+    result = backend.search(SearchRequest(on=date.today(), text="dong phu"))
+    assert result.ids == [catalogue["gao"].pk]
+
+
+def test_only_listable_products_are_returned(backend, catalogue):
+    backend.ready()
+    result = backend.search(SearchRequest(on=date.today(), text="gom"))
+    assert catalogue["expired"].pk not in result.ids
+    assert catalogue["two_star"].pk not in result.ids
+    assert set(result.ids) == set(
+        Product.objects.listable()
+        .filter(pk__in=[p.pk for p in catalogue.values()])
+        .filter(title__icontains="gốm")
+        .values_list("pk", flat=True)
+    )
+
+
+def test_facet_counts_equal_a_database_count_of_the_listable_set(backend, catalogue):
+    backend.ready()
+    result = backend.search(SearchRequest(on=date.today()))
+    listable = Product.objects.listable()
+    assert result.total == listable.count()
+    for stars, count in result.facets["stars"]:
+        assert count == listable.filter(certificate__stars=int(stars)).count()
+    for sector, count in result.facets["sector"]:
+        assert count == listable.filter(certificate__sector=sector).count()
+
+
+def test_a_facet_selection_narrows_results_but_not_its_counts(backend, catalogue):
+    backend.ready()
+    result = backend.search(SearchRequest(on=date.today(), filters={"stars": ["5"]}))
+    assert result.ids == [catalogue["lua"].pk]
+    assert sum(count for _v, count in result.facets["stars"]) == 3
+
+
+def test_expiry_takes_effect_by_date_without_reindex(backend, catalogue):
+    backend.ready()
+    tomorrow_after_expiry = catalogue["gom"].certificate.expiry_date + timedelta(days=1)
+    result = backend.search(SearchRequest(on=tomorrow_after_expiry, text="bat trang"))
+    assert result.ids == []
