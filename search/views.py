@@ -9,12 +9,17 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.core.loading import get_model
+
+from catalogue.managers import today_in_vietnam
+from search.backends import search_backend
+from search.backends.base import FACETS, SearchRequest
+from search.facets import facet_groups
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -112,21 +117,66 @@ class ProductCategoryView(ProductListView):
         return context
 
 
+class _BackendResults:
+    """A lazy, sliceable view of a backend search, for Django's paginator."""
+
+    def __init__(self, backend, request: SearchRequest) -> None:
+        self.backend = backend
+        self.request = request
+        self.facets: dict = {}
+        self._total: int | None = None
+
+    def _run(self, offset: int, limit: int):
+        self.request.offset, self.request.limit = offset, limit
+        result = self.backend.search(self.request)
+        self._total, self.facets = result.total, result.facets
+        return result
+
+    def __len__(self) -> int:
+        if self._total is None:
+            self._run(0, 0)
+        return self._total
+
+    def __getitem__(self, item: slice):
+        result = self._run(item.start or 0, (item.stop or 0) - (item.start or 0))
+        products = (
+            Product.objects.filter(pk__in=result.ids)
+            .base_queryset()
+            .select_related("certificate")
+            .prefetch_related("stockrecords__partner")
+        )
+        by_id = {p.pk: p for p in products}
+        return [by_id[pk] for pk in result.ids if pk in by_id]
+
+
 class FacetedSearchView(ProductListView):
-    """`/shop/search/?q=`: products whose title or description has every word."""
+    """`/shop/search/?q=`: the search backend (OpenSearch with a database
+    fallback, or the database alone), with facets as plain, shareable links."""
 
     template_name = "oscar/search/results.html"
 
     def get_query(self) -> str:
         return " ".join(self.request.GET.get("q", "").split())[:200]
 
-    def base_queryset(self):
-        queryset = super().base_queryset()
-        for word in self.get_query().split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-        return queryset
+    def get_filters(self) -> dict[str, list[str]]:
+        return {
+            name: [v for v in self.request.GET.getlist(name) if v][:10]
+            for name in FACETS
+            if self.request.GET.getlist(name)
+        }
+
+    def get_queryset(self):
+        self.results = _BackendResults(
+            search_backend(),
+            SearchRequest(on=today_in_vietnam(), text=self.get_query(), filters=self.get_filters()),
+        )
+        return self.results
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["query"] = self.get_query()
+        context["is_search"] = True
+        context["facet_groups"] = facet_groups(
+            self.request.GET, self.results.facets, self.get_filters()
+        )
         return context

@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- search ----------------------------------------------------------------
 
 OPENSEARCH_URL = env("OPENSEARCH_URL", default="")
+# A web request waits at most this long for OpenSearch before the database
+# answers, and a failure keeps OpenSearch out of the way for the cooldown.
+OPENSEARCH_TIMEOUT = env.float("OPENSEARCH_TIMEOUT", default=0.5)
+OPENSEARCH_BREAKER_COOLDOWN = env.float("OPENSEARCH_BREAKER_COOLDOWN", default=30.0)
 # Oscar's catalogue views still import haystack; the simple backend keeps it
 # quiet until our own search backends replace it (issue 4).
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

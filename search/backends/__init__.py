@@ -1,0 +1,24 @@
+"""Search backends behind one interface (`search(SearchRequest) -> SearchResult`).
+
+`search_backend()` picks OpenSearch with a database fallback when
+`OPENSEARCH_URL` is set (the full stack), and the database otherwise (the
+embedded default).
+"""
+
+from django.conf import settings
+
+
+def search_backend():
+    from search.backends.database import DatabaseBackend
+
+    if not settings.OPENSEARCH_URL:
+        return DatabaseBackend()
+    from search.backends.opensearch import OpenSearchBackend
+    from search.backends.resilient import ResilientBackend
+    from search.client import opensearch_client
+
+    return ResilientBackend(
+        OpenSearchBackend(opensearch_client(timeout=settings.OPENSEARCH_TIMEOUT)),
+        DatabaseBackend(),
+        cooldown=settings.OPENSEARCH_BREAKER_COOLDOWN,
+    )

@@ -9,7 +9,7 @@ from search.indexing import ALIAS, index_rebuild
 
 
 @pytest.fixture
-def client():
+def os_client():
     client = opensearch_client(timeout=30)
     yield client
     if client.indices.exists_alias(name=ALIAS):
@@ -22,7 +22,7 @@ def backend(request, db):
     """Each backend, ready to search once `ready()` is called after the data
     is in place (OpenSearch needs an index build; the database does not)."""
     if request.param == "opensearch":
-        client = request.getfixturevalue("client")
+        client = request.getfixturevalue("os_client")
         search_backend = OpenSearchBackend(client)
         search_backend.ready = lambda: index_rebuild(client=client)
     else:

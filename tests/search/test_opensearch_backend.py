@@ -27,34 +27,34 @@ def catalogue():
     ]
 
 
-def test_unaccented_query_finds_the_accented_title_first(client, catalogue):
-    index_rebuild(client=client)
-    result = OpenSearchBackend(client).search(
+def test_unaccented_query_finds_the_accented_title_first(os_client, catalogue):
+    index_rebuild(client=os_client)
+    result = OpenSearchBackend(os_client).search(
         SearchRequest(on=date.today(), text="gom su bat trang")
     )
     assert _titles(result, catalogue)[0] == "Gốm sứ Bát Tràng men lam"
 
 
-def test_folding_maps_d_stroke(client, catalogue):
-    index_rebuild(client=client)
-    result = OpenSearchBackend(client).search(SearchRequest(on=date.today(), text="dong phu"))
+def test_folding_maps_d_stroke(os_client, catalogue):
+    index_rebuild(client=os_client)
+    result = OpenSearchBackend(os_client).search(SearchRequest(on=date.today(), text="dong phu"))
     assert _titles(result, catalogue) == ["Gạo hữu cơ Đồng Phú túi 2 kg"]
 
 
-def test_a_typo_still_finds_bat_trang(client, catalogue):
-    index_rebuild(client=client)
-    result = OpenSearchBackend(client).search(SearchRequest(on=date.today(), text="bat trag"))
+def test_a_typo_still_finds_bat_trang(os_client, catalogue):
+    index_rebuild(client=os_client)
+    result = OpenSearchBackend(os_client).search(SearchRequest(on=date.today(), text="bat trag"))
     assert _titles(result, catalogue)[0] == "Gốm sứ Bát Tràng men lam"
 
 
-def test_expiring_today_is_found_today_and_gone_tomorrow_without_reindex(client):
+def test_expiring_today_is_found_today_and_gone_tomorrow_without_reindex(os_client):
     # given a product whose certificate expires today, indexed once
     today = date.today()
     product = certified_product_create(
         title="Nấm kim châm Kinoco", issued_on=today - timedelta(days=1000), expiry_date=today
     )
-    index_rebuild(client=client)
-    backend = OpenSearchBackend(client)
+    index_rebuild(client=os_client)
+    backend = OpenSearchBackend(os_client)
     # when searched today, then tomorrow, with nothing reindexed in between
     found_today = backend.search(SearchRequest(on=today, text="nam kim cham"))
     found_tomorrow = backend.search(
@@ -64,16 +64,16 @@ def test_expiring_today_is_found_today_and_gone_tomorrow_without_reindex(client)
     assert found_tomorrow.ids == []
 
 
-def test_unlistable_products_never_come_back(client):
+def test_unlistable_products_never_come_back(os_client):
     certified_product_create(title="Gạo hai sao", stars=2)
     certified_product_create(title="Gạo thu hồi", status="withdrawn")
     certified_product_create(title="Gạo chưa có giá", price=None)
-    index_rebuild(client=client)
-    result = OpenSearchBackend(client).search(SearchRequest(on=date.today(), text="gao"))
+    index_rebuild(client=os_client)
+    result = OpenSearchBackend(os_client).search(SearchRequest(on=date.today(), text="gao"))
     assert result.ids == []
 
 
-def test_facet_counts_equal_the_database_count_of_the_listable_set(client, catalogue):
+def test_facet_counts_equal_the_database_count_of_the_listable_set(os_client, catalogue):
     from oscar.core.loading import get_model
 
     certified_product_create(
@@ -81,8 +81,8 @@ def test_facet_counts_equal_the_database_count_of_the_listable_set(client, catal
         expiry_date=date.today() - timedelta(days=1),
         issued_on=date.today() - timedelta(days=900),
     )
-    index_rebuild(client=client)
-    result = OpenSearchBackend(client).search(SearchRequest(on=date.today()))
+    index_rebuild(client=os_client)
+    result = OpenSearchBackend(os_client).search(SearchRequest(on=date.today()))
     Product = get_model("catalogue", "Product")
     listable = Product.objects.listable()
     for sector, count in result.facets["sector"]:
@@ -90,22 +90,22 @@ def test_facet_counts_equal_the_database_count_of_the_listable_set(client, catal
     assert result.total == listable.count()
 
 
-def test_rebuild_swaps_the_alias_and_queries_keep_answering(client, catalogue):
-    first = index_rebuild(client=client)
-    backend = OpenSearchBackend(client)
+def test_rebuild_swaps_the_alias_and_queries_keep_answering(os_client, catalogue):
+    first = index_rebuild(client=os_client)
+    backend = OpenSearchBackend(os_client)
     before = backend.search(SearchRequest(on=date.today(), text="lua van phuc"))
-    second = index_rebuild(client=client)
+    second = index_rebuild(client=os_client)
     after = backend.search(SearchRequest(on=date.today(), text="lua van phuc"))
     assert first != second
-    assert list(client.indices.get_alias(name=ALIAS)) == [second]
-    assert not client.indices.exists(index=first)
+    assert list(os_client.indices.get_alias(name=ALIAS)) == [second]
+    assert not os_client.indices.exists(index=first)
     assert before.ids == after.ids and len(after.ids) == 1
 
 
-def test_search_index_command_rebuilds_and_reports(client, catalogue, capsys):
+def test_search_index_command_rebuilds_and_reports(os_client, catalogue, capsys):
     from django.core.management import call_command
 
     call_command("search_index", "--rebuild")
     out = capsys.readouterr().out
     assert "Indexed 4 products" in out
-    assert len(client.indices.get_alias(name=ALIAS)) == 1
+    assert len(os_client.indices.get_alias(name=ALIAS)) == 1

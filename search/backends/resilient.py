@@ -1,0 +1,42 @@
+"""OpenSearch first, the database when it is down or slow.
+
+A circuit breaker (shared through the cache, so every web process sees it)
+stops requests from waiting on a dead node: after a failure, OpenSearch is
+skipped for `cooldown` seconds and the database answers straight away.
+"""
+
+import logging
+import time
+
+from django.core.cache import cache
+from opensearchpy.exceptions import ConnectionError as OSConnectionError
+from opensearchpy.exceptions import TransportError
+
+from search.backends.base import SearchRequest, SearchResult
+
+logger = logging.getLogger(__name__)
+
+BREAKER_KEY = "search:opensearch:open-until"
+
+
+class ResilientBackend:
+    """Ask `primary`; on failure log a warning, open the breaker, ask `fallback`."""
+
+    def __init__(self, primary, fallback, *, cooldown: float = 30.0) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.cooldown = cooldown
+
+    def breaker_open(self) -> bool:
+        return (cache.get(BREAKER_KEY) or 0) > time.time()
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        if not self.breaker_open():
+            try:
+                return self.primary.search(request)
+            except (OSConnectionError, TransportError, OSError) as exc:
+                cache.set(BREAKER_KEY, time.time() + self.cooldown, timeout=int(self.cooldown) + 1)
+                logger.warning(
+                    "OpenSearch failed (%s); using the database for %ss", exc, self.cooldown
+                )
+        return self.fallback.search(request)
