@@ -9,3 +9,7 @@ import oscar.apps.search.apps as apps
 
 class SearchConfig(apps.SearchConfig):
     name = "search"
+
+    def ready(self):
+        super().ready()
+        from search import receivers  # noqa: F401  (connects the reindex receivers)

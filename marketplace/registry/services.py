@@ -37,6 +37,7 @@ from marketplace.registry.records import (
     RecordRejected,
     record_validate,
 )
+from search.tasks import reindex_on_commit
 from search.text import product_search_text, search_text_refresh
 
 logger = logging.getLogger(__name__)
@@ -201,6 +202,7 @@ class _Applier:
         self.catalogue = _CatalogueWriter()
         self.producers = {p.registry_key: p for p in Producer.objects.all()}
         self.refreshed_producers: set[str] = set()
+        self.touched_certificates: set[int] = set()
         # The raw JSON is compared by digest, so 20,000 raws need not be decoded.
         self.certificates = {
             c.registry_id: c for c in Certificate.objects.select_related("producer").defer("raw")
@@ -291,6 +293,7 @@ class _Applier:
                 self.certificates[cert.registry_id] = cert
             self.catalogue.create_for(new_pairs)
             self.run.created += len(new_pairs)
+            self.touched_certificates.update(cert.pk for cert, _data in new_pairs)
         if seen_unchanged:
             Certificate.objects.filter(pk__in=seen_unchanged).update(last_seen_at=self.now)
 
@@ -313,6 +316,7 @@ class _Applier:
                 cert.producer = producer
             else:
                 setattr(cert, name, new)
+        self.touched_certificates.add(cert.pk)
         cert.raw = data.raw
         cert.raw_digest = data.raw_digest
         cert.last_seen_at = self.now
@@ -334,6 +338,15 @@ class _Applier:
             self.catalogue.rename(cert)
         return True
 
+    def touched_product_ids(self) -> list[int]:
+        """Products whose certificate this sync created, changed or withdrew."""
+        Product = get_model("catalogue", "Product")
+        return list(
+            Product.objects.filter(certificate_id__in=self.touched_certificates).values_list(
+                "pk", flat=True
+            )
+        )
+
     def withdraw_absent(self, seen_ids: set[int]) -> None:
         absent = [
             cert
@@ -349,6 +362,7 @@ class _Applier:
                 sync_run=self.run,
                 changed_at=self.now,
             )
+        self.touched_certificates.update(c.pk for c in absent)
         Certificate.objects.filter(pk__in=[c.pk for c in absent]).update(
             status=CertificateStatus.WITHDRAWN, status_changed_at=self.now
         )
@@ -438,6 +452,8 @@ def certificate_sync(
                 applier.withdraw_absent({d.registry_id for d in valid})
             if dry_run:
                 transaction.set_rollback(True)
+            else:
+                reindex_on_commit(applier.touched_product_ids())
     except Exception as exc:  # a failed apply rolls back whole; record why
         logger.exception("registry sync failed while applying %s", client.source)
         run.error = f"{type(exc).__name__}: {exc}"
