@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from catalogue.managers import MIN_CERTIFIED_STARS, today_in_vietnam
+from catalogue.managers import today_in_vietnam
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,18 @@ def _refusal_reason(product, on: date) -> str:
     cert = getattr(product, "certificate", None)
     if cert is None:
         return _("Sản phẩm chưa có chứng nhận OCOP.")
-    if cert.status == "withdrawn":
+    state = cert.state_on(on)
+    if state == "withdrawn":
         return _("Chứng nhận OCOP của sản phẩm đã bị thu hồi.")
-    if cert.status == "suspended":
+    if state == "suspended":
         return _("Chứng nhận OCOP của sản phẩm đang tạm đình chỉ.")
-    if cert.stars < MIN_CERTIFIED_STARS:
+    if state == "uncertified":
         return _("Sản phẩm chưa đạt hạng OCOP từ 3 sao trở lên.")
-    if on > cert.expiry_date:
+    if state == "expired":
         return _("Chứng nhận OCOP đã hết hạn ngày %(date)s.") % {
             "date": date_format(cert.expiry_date, "SHORT_DATE_FORMAT")
         }
-    if on < cert.issued_on:
+    if state == "pending":
         return _("Chứng nhận OCOP có hiệu lực từ ngày %(date)s.") % {
             "date": date_format(cert.issued_on, "SHORT_DATE_FORMAT")
         }

@@ -11,7 +11,9 @@ from django.utils import timezone
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 from oscar.core.loading import get_model
 
-MIN_CERTIFIED_STARS = 3  # OCOP certifies 3★ and above
+from marketplace.registry.models import MIN_CERTIFIED_STARS, certificate_valid_q
+
+__all__ = ["MIN_CERTIFIED_STARS", "ProductQuerySet", "today_in_vietnam"]
 
 
 def today_in_vietnam() -> date:
@@ -39,12 +41,7 @@ class ProductQuerySet(OscarProductQuerySet):
         on = on or today_in_vietnam()
         return (
             self.shoppable()
-            .filter(
-                certificate__status="valid",
-                certificate__stars__gte=MIN_CERTIFIED_STARS,
-                certificate__issued_on__lte=on,
-                certificate__expiry_date__gte=on,
-                certificate__producer__is_active=True,
-            )
+            .filter(certificate_valid_q(on, prefix="certificate__"))
+            .filter(certificate__producer__is_active=True)
             .annotate(listed_on=Value(on))
         )

@@ -11,8 +11,6 @@ flag: the listing rule is applied at query time with today's date, so an
 expired product vanishes at midnight with no reindex (design.md §2).
 """
 
-import unicodedata
-
 from opensearchpy import (
     Boolean,
     Date,
@@ -27,11 +25,6 @@ from opensearchpy import (
 
 vi_exact = analyzer("vi_exact", tokenizer="standard", filter=["lowercase"])
 vi_folded = analyzer("vi_folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
-
-
-def nfc(text: str | None) -> str:
-    """NFC-normalised text: registry data and shoppers' keyboards mix forms."""
-    return unicodedata.normalize("NFC", text or "")
 
 
 def _text(**extra_fields) -> Text:

@@ -3,10 +3,15 @@ a filtered search can be shared and bookmarked."""
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from marketplace.registry.models import Sector
 
-FACET_TITLES = {"stars": "Hạng sao", "sector": "Ngành", "province": "Tỉnh/thành"}
+FACET_TITLES = {
+    "stars": _lazy("Hạng sao"),
+    "sector": _lazy("Ngành"),
+    "province": _lazy("Tỉnh/thành"),
+}
 
 
 def _label(name: str, value: str) -> str:
@@ -40,5 +45,5 @@ def facet_groups(query: QueryDict, facets: dict, selected: dict[str, list[str]])
                 }
             )
         if items:
-            groups.append({"title": _(FACET_TITLES.get(name, name)), "items": items})
+            groups.append({"title": FACET_TITLES.get(name, name), "items": items})
     return groups

@@ -8,6 +8,12 @@ dropped, so "Gốm sứ Bát Tràng" and "gom su bat trang" compare equal.
 import unicodedata
 
 
+def nfc(text) -> str:
+    """NFC-normalised, single-spaced text: registry data and shoppers'
+    keyboards mix composed and decomposed forms."""
+    return " ".join(unicodedata.normalize("NFC", str(text or "")).split())
+
+
 def fold(text: str | None) -> str:
     """Lower-case, accent-free, single-spaced text."""
     text = unicodedata.normalize("NFC", text or "").lower().replace("đ", "d")

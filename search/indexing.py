@@ -12,7 +12,8 @@ from opensearchpy import OpenSearch
 from opensearchpy.helpers import bulk
 from oscar.core.loading import get_model
 
-from search.documents import ProductDocument, nfc
+from search.documents import ProductDocument
+from search.folding import nfc
 
 ALIAS = ProductDocument.Index.name
 

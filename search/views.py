@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.core.loading import get_model
@@ -73,8 +74,6 @@ class ProductListView(ListView):
             return redirect(self.get_invalid_page_url())
 
     def get_invalid_page_url(self):
-        from django.urls import reverse
-
         return reverse(self.invalid_page_url)
 
     def get_context_data(self, **kwargs):
@@ -124,18 +123,23 @@ class _BackendResults:
         self.backend = backend
         self.request = request
         self.facets: dict = {}
-        self._total: int | None = None
+        self._result = None
+        self._window: tuple[int, int] | None = None
 
     def _run(self, offset: int, limit: int):
-        self.request.offset, self.request.limit = offset, limit
-        result = self.backend.search(self.request)
-        self._total, self.facets = result.total, result.facets
-        return result
+        """Search once per window: the paginator's count and its page slice
+        for the expected page are answered by the same backend query."""
+        if self._window != (offset, limit):
+            self.request.offset, self.request.limit = offset, limit
+            self._result = self.backend.search(self.request)
+            self._window = (offset, limit)
+            self.facets = self._result.facets
+        return self._result
 
     def __len__(self) -> int:
-        if self._total is None:
-            self._run(0, 0)
-        return self._total
+        if self._result is None:
+            self._run(self.request.offset, self.request.limit)
+        return self._result.total
 
     def __getitem__(self, item: slice):
         result = self._run(item.start or 0, (item.stop or 0) - (item.start or 0))
@@ -166,9 +170,19 @@ class FacetedSearchView(ProductListView):
         }
 
     def get_queryset(self):
+        try:
+            page = max(int(self.request.GET.get("page", 1)), 1)
+        except ValueError:
+            page = 1
         self.results = _BackendResults(
             search_backend(),
-            SearchRequest(on=today_in_vietnam(), text=self.get_query(), filters=self.get_filters()),
+            SearchRequest(
+                on=today_in_vietnam(),
+                text=self.get_query(),
+                filters=self.get_filters(),
+                offset=(page - 1) * self.paginate_by,
+                limit=self.paginate_by,
+            ),
         )
         return self.results
 

@@ -104,15 +104,24 @@ SECTOR_BY_TYPE = {
 }
 
 
+def certificate_valid_q(on: date, prefix: str = "") -> models.Q:
+    """The certificate half of the listing rule, for this model (`prefix=""`)
+    or through a relation (`prefix="certificate__"`): one definition for
+    both `valid_on()` and `Product.objects.listable()`."""
+    return models.Q(
+        **{
+            f"{prefix}status": CertificateStatus.VALID,
+            f"{prefix}stars__gte": MIN_CERTIFIED_STARS,
+            f"{prefix}issued_on__lte": on,
+            f"{prefix}expiry_date__gte": on,
+        }
+    )
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid_on(self, on: date):
         """Certificates that make a product certified on `on` (3★+, valid, in date)."""
-        return self.filter(
-            status=CertificateStatus.VALID,
-            stars__gte=MIN_CERTIFIED_STARS,
-            issued_on__lte=on,
-            expiry_date__gte=on,
-        )
+        return self.filter(certificate_valid_q(on))
 
     def expiring_between(self, start: date, end: date):
         """Valid certificates whose expiry falls in [start, end]."""
@@ -166,8 +175,19 @@ class Certificate(models.Model):
         otherwise the province (or, 2023-2025, the district for 3★)."""
         return _("Trung ương") if self.is_national else _("Cấp tỉnh")
 
-    def is_expired_on(self, on: date) -> bool:
-        return on > self.expiry_date
+    def state_on(self, on: date) -> str:
+        """Why this certificate does or does not certify its product on `on`:
+        `valid`, `withdrawn`, `suspended`, `uncertified` (under 3★),
+        `expired` or `pending`. Explains the listing rule; never replaces it."""
+        if self.status != CertificateStatus.VALID:
+            return self.status
+        if self.stars < MIN_CERTIFIED_STARS:
+            return "uncertified"
+        if on > self.expiry_date:
+            return "expired"
+        if on < self.issued_on:
+            return "pending"
+        return "valid"
 
 
 class CertificateChange(models.Model):

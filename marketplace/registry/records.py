@@ -8,7 +8,6 @@ rejected with a reason while the rest of the crawl still syncs.
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +18,7 @@ from marketplace.registry.models import (
     ProductType,
     expiry_from_issue,
 )
+from search.folding import nfc
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -62,11 +62,6 @@ def raw_digest(record: dict) -> str:
     do not track one by one (description, story, contacts)."""
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
-
-
-def nfc(value) -> str:
-    """NFC-normalised, trimmed text; registry text arrives in mixed forms."""
-    return " ".join(unicodedata.normalize("NFC", str(value or "")).split())
 
 
 def producer_key(name: str) -> str:

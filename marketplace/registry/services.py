@@ -10,16 +10,15 @@ that did not shrink suspiciously.
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from oscar.core.loading import get_model
+from oscar.core.utils import slugify as oscar_slugify
 
-from marketplace.registry.client import RegistryUnavailable
+from marketplace.registry.client import RegistrySource, RegistryUnavailable
 from marketplace.registry.models import (
     Certificate,
     CertificateChange,
@@ -55,14 +54,6 @@ TRACKED_FIELDS = (
     "product_type",
     "sector",
 )
-
-
-class RegistrySource(Protocol):
-    """What the sync needs from a client (see registry/client.py)."""
-
-    source: str
-
-    def iter_pages(self) -> Iterator: ...
 
 
 @dataclass
@@ -142,15 +133,13 @@ class _CatalogueWriter:
             name = str(Sector(sector).label)
             existing = self.Category.objects.filter(name=name, depth=1).first()
             self._categories[sector] = existing or self.Category.add_root(
-                name=name, slug=slugify(name.replace("đ", "d").replace("Đ", "D"))
+                name=name, slug=oscar_slugify(name)
             )
         return self._categories[sector]
 
     def create_for(self, pairs: list[tuple[Certificate, CertificateData]]) -> None:
         """Bulk-create one product, stock record and category link per new
         certificate (bulk, because a first sync creates thousands)."""
-        from oscar.core.utils import slugify as oscar_slugify
-
         products = [
             self.Product(
                 title=data.name,
@@ -227,7 +216,7 @@ class _Applier:
         """A unique partner code computed up front, so Oscar's AutoSlugField
         need not query for uniqueness once per new producer."""
         digest = hashlib.blake2b(data.registry_key.encode(), digest_size=5).hexdigest()
-        stem = slugify(data.name.replace("đ", "d").replace("Đ", "D"))[:100]
+        stem = oscar_slugify(data.name)[:100]
         return f"{stem}-{digest}"
 
     def producers_upsert(self, batch: list[CertificateData]) -> None:
@@ -369,7 +358,10 @@ class _Applier:
         self.run.withdrawn = len(absent)
 
 
-def _validate(run: SyncRun, records: list) -> list[CertificateData]:
+def _validate(run: SyncRun, records: list) -> tuple[list[CertificateData], list[RejectedRecord]]:
+    """Split records into valid data and unsaved rejections. The caller saves
+    the rejections outside the apply transaction, so they are kept even
+    when a dry run or a failure rolls the rest back."""
     valid: list[CertificateData] = []
     seen: set[int] = set()
     rejections: list[RejectedRecord] = []
@@ -391,9 +383,8 @@ def _validate(run: SyncRun, records: list) -> list[CertificateData]:
             continue
         seen.add(data.registry_id)
         valid.append(data)
-    RejectedRecord.objects.bulk_create(rejections)
     run.rejected = len(rejections)
-    return valid
+    return valid, rejections
 
 
 def _finish(run: SyncRun, status: str) -> SyncRun:
@@ -430,7 +421,7 @@ def certificate_sync(
             f"crawl ended after {len(crawl.records)} of {crawl.expected} records"
         )
         run.alert = "Thu thập không đầy đủ: không thay đổi dữ liệu nào (incomplete crawl)."
-        _validate(run, crawl.records)  # keep the reasons; change nothing else
+        RejectedRecord.objects.bulk_create(_validate(run, crawl.records)[1])
         return _finish(run, SyncStatus.FAILED)
 
     last_good = _last_good_count()
@@ -441,9 +432,10 @@ def certificate_sync(
             f"không thu hồi chứng nhận nào (shrank below {SHRINK_GUARD_RATIO:.0%})."
         )
 
+    valid, rejections = _validate(run, crawl.records)
+    RejectedRecord.objects.bulk_create(rejections)
     try:
         with transaction.atomic():
-            valid = _validate(run, crawl.records)
             applier = _Applier(run)
             for batch in _chunks(valid, batch_size):
                 with transaction.atomic():
@@ -460,9 +452,6 @@ def certificate_sync(
         run.alert = "Đồng bộ thất bại: không thay đổi dữ liệu nào (sync failed, nothing changed)."
         run.created = run.updated = run.unchanged = run.withdrawn = 0
         return _finish(run, SyncStatus.FAILED)
-    if dry_run:
-        # The rejected rows were rolled back with the rest; keep them.
-        _validate(run, crawl.records)
     return _finish(run, SyncStatus.ALERT if shrunk else SyncStatus.SUCCEEDED)
 
 

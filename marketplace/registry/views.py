@@ -5,29 +5,30 @@ physical product can check that its OCOP mark is genuine and current.
 """
 
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from catalogue.listing import product_is_listable
-from catalogue.managers import MIN_CERTIFIED_STARS, today_in_vietnam
+from catalogue.managers import today_in_vietnam
 from marketplace.registry.models import Certificate
-from marketplace.registry.records import nfc
+from search.folding import nfc
 
 MAX_RESULTS = 20
 
 
+STATE_LABELS = {
+    "valid": _("Còn hiệu lực"),
+    "withdrawn": _("Đã thu hồi"),
+    "suspended": _("Tạm đình chỉ"),
+    "uncertified": _("Chưa đạt OCOP (dưới 3 sao)"),
+    "expired": _("Đã hết hạn"),
+    "pending": _("Chưa có hiệu lực"),
+}
+
+
 def _live_status(cert: Certificate, today) -> tuple[str, str]:
     """(css code, label) for the certificate's state today."""
-    if cert.status == "withdrawn":
-        return "withdrawn", _("Đã thu hồi")
-    if cert.status == "suspended":
-        return "suspended", _("Tạm đình chỉ")
-    if cert.stars < MIN_CERTIFIED_STARS:
-        return "uncertified", _("Chưa đạt OCOP (dưới 3 sao)")
-    if today > cert.expiry_date:
-        return "expired", _("Đã hết hạn")
-    if today < cert.issued_on:
-        return "pending", _("Chưa có hiệu lực")
-    return "valid", _("Còn hiệu lực")
+    state = cert.state_on(today)
+    return state, STATE_LABELS[state]
 
 
 def certificate_lookup(request):

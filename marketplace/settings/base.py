@@ -6,7 +6,6 @@ are off unless configured, so the embedded default needs no services.
 """
 
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -258,7 +257,6 @@ OSCAR_DEFAULT_CURRENCY = "VND"
 # no minor unit and rounds to whole đồng.
 OSCAR_CURRENCY_FORMAT = {"VND": {"format": "#,##0\xa0¤"}}
 OSCAR_OFFER_ROUNDING_FUNCTION = "marketplace.core.money.round_offer_discount"
-DONG = Decimal("1")
 
 OSCAR_SHOP_NAME = "Chợ OCOP"
 OSCAR_SHOP_TAGLINE = _("Sản phẩm OCOP chính hãng từ mọi miền")

@@ -8,19 +8,21 @@ from datetime import date
 
 from opensearchpy import OpenSearch, Q, Search
 
+from marketplace.registry.models import MIN_CERTIFIED_STARS, CertificateStatus
 from search.backends.base import SearchRequest, SearchResult
-from search.documents import nfc
+from search.folding import nfc
 from search.indexing import ALIAS
 
 FACET_FIELDS = {"stars": "stars", "sector": "sector", "province": "province"}
 
 
 def listing_rule_filters(on: date) -> list[Q]:
-    """design.md §2 as OpenSearch filters, evaluated against `on`."""
+    """`Product.objects.listable(on)` restated for the index, which cannot run
+    SQL; the contract tests hold the two to the same answers."""
     day = on.isoformat()
     return [
-        Q("term", certificate_status="valid"),
-        Q("range", stars={"gte": 3}),
+        Q("term", certificate_status=CertificateStatus.VALID.value),
+        Q("range", stars={"gte": MIN_CERTIFIED_STARS}),
         Q("range", issued_on={"lte": day}),
         Q("range", expiry_date={"gte": day}),
         Q("term", producer_active=True),
