@@ -145,7 +145,7 @@ start_opensearch() {
     case "$version" in 2.*) echo "discovery.type: single-node" ;; esac
   } >"$base/node_1/config/opensearch.yml"
   log "starting OpenSearch $version (cluster $OS_CLUSTER) on $OS_HTTP_PORT"
-  (cd "$dir" && JAVA_HOME="$java_home" nohup "$java_home/bin/java" -Xms1g -Xmx1g -cp 'lib/*' \
+  (cd "$dir" && JAVA_HOME="$java_home" setsid nohup "$java_home/bin/java" -Xms1g -Xmx1g -cp 'lib/*' \
     org.codelibs.opensearch.runner.OpenSearchRunner -basePath "$base" -numOfNode 1 \
     -baseHttpPort $((OS_HTTP_PORT - 1)) -clusterName "$OS_CLUSTER" \
     >"$SERVICES_DIR/opensearch.log" 2>&1 & echo $! >"$SERVICES_DIR/opensearch.pid")
@@ -162,7 +162,7 @@ start_stripe_mock() {
     return
   fi
   log "starting stripe-mock on $STRIPE_MOCK_PORT"
-  nohup "$GOBIN_DIR/stripe-mock" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT" \
+  setsid nohup "$GOBIN_DIR/stripe-mock" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT" \
     >"$SERVICES_DIR/stripe-mock.log" 2>&1 &
   echo $! >"$SERVICES_DIR/stripe-mock.pid"
   for _ in $(seq 1 30); do

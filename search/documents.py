@@ -35,6 +35,7 @@ def _text(**extra_fields) -> Text:
 class ProductDocument(Document):
     """One catalogue product as search sees it."""
 
+    product_id = Integer()
     title = _text()
     title_suggest = SearchAsYouType(analyzer=vi_folded)
     description = _text()
@@ -47,6 +48,7 @@ class ProductDocument(Document):
     province = Keyword()
     ward = Keyword()
     craft_village = Keyword()
+    categories = Integer(multi=True)
     price = Float()
     in_stock = Boolean()
     has_price = Boolean()
@@ -59,5 +61,6 @@ class ProductDocument(Document):
     popularity = Integer()
 
     class Index:
-        name = "ocop-products"  # an alias; each rebuild makes a dated index behind it
+        # a template: indexing clones it under settings.OPENSEARCH_PRODUCTS_ALIAS
+        name = "ocop-products"
         settings = {"number_of_shards": 1, "number_of_replicas": 0}

@@ -1,32 +1,69 @@
 """Facet links for the results sidebar: plain URLs that toggle one value, so
-a filtered search can be shared and bookmarked."""
+a filtered listing can be shared and bookmarked."""
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from oscar.templatetags.currency_filters import currency
 
-from marketplace.registry.models import Sector
+from marketplace.registry.models import Producer, ProductType, Sector
+from search.backends.base import PRICE_RANGES
 
 FACET_TITLES = {
     "stars": _lazy("Hạng sao"),
     "sector": _lazy("Ngành"),
+    "group": _lazy("Nhóm sản phẩm"),
     "province": _lazy("Tỉnh/thành"),
+    "producer": _lazy("Chủ thể"),
+    "price": _lazy("Khoảng giá"),
+    "in_stock": _lazy("Tình trạng"),
 }
 
 
-def _label(name: str, value: str) -> str:
-    if name == "stars":
-        return _("%(n)s sao") % {"n": value}
-    if name == "sector":
-        try:
-            return str(Sector(value).label)
-        except ValueError:
-            return value
-    return value
+def _choice_label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _price_label(key: str) -> str:
+    low, high = PRICE_RANGES[key]
+    if low is None:
+        return _("Dưới %(high)s") % {"high": currency(high)}
+    if high is None:
+        return _("Từ %(low)s") % {"low": currency(low)}
+    return f"{currency(low)} – {currency(high)}"
+
+
+def facet_labels(facets: dict) -> dict[tuple[str, str], str]:
+    """Human labels for every (facet, value), with one query for producer names."""
+    producer_ids = [int(v) for v, _count in facets.get("producer", []) if v.isdigit()]
+    names = dict(Producer.objects.filter(pk__in=producer_ids).values_list("pk", "name"))
+    labels = {}
+    for name, buckets in facets.items():
+        for value, _count in buckets:
+            if name == "stars":
+                label = _("%(n)s sao") % {"n": value}
+            elif name == "sector":
+                label = _choice_label(Sector, value)
+            elif name == "group":
+                label = _choice_label(ProductType, value)
+            elif name == "producer":
+                label = names.get(int(value), value) if value.isdigit() else value
+            elif name == "price":
+                label = _price_label(value) if value in PRICE_RANGES else value
+            elif name == "in_stock":
+                label = _("Còn hàng")
+            else:
+                label = value
+            labels[name, value] = label
+    return labels
 
 
 def facet_groups(query: QueryDict, facets: dict, selected: dict[str, list[str]]) -> list[dict]:
-    """[{title, items: [{label, count, url, active}]}] for the template."""
+    """[{name, title, items: [{label, count, url, active}]}] for the template."""
+    labels = facet_labels(facets)
     groups = []
     for name, buckets in facets.items():
         items = []
@@ -38,12 +75,12 @@ def facet_groups(query: QueryDict, facets: dict, selected: dict[str, list[str]])
             params.setlist(name, [v for v in values if v != value] if active else [*values, value])
             items.append(
                 {
-                    "label": _label(name, value),
+                    "label": labels[name, value],
                     "count": count,
                     "url": "?" + params.urlencode(),
                     "active": active,
                 }
             )
         if items:
-            groups.append({"title": FACET_TITLES.get(name, name), "items": items})
+            groups.append({"name": name, "title": FACET_TITLES.get(name, name), "items": items})
     return groups

@@ -8,14 +8,16 @@ index until the new one is complete.
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
+from django.conf import settings
 from opensearchpy import OpenSearch
 from opensearchpy.helpers import bulk
 from oscar.core.loading import get_model
 
 from search.documents import ProductDocument
 from search.folding import nfc
+from search.popularity import product_popularity
 
-ALIAS = ProductDocument.Index.name
+ALIAS = settings.OPENSEARCH_PRODUCTS_ALIAS
 
 
 def product_document(product) -> dict:
@@ -27,6 +29,8 @@ def product_document(product) -> dict:
     price = float(record.price) if record and record.price is not None else None
     return {
         "_id": product.pk,
+        "product_id": product.pk,
+        "categories": [category.pk for category in product.categories.all()],
         "title": nfc(product.title),
         "title_suggest": nfc(product.title),
         "description": nfc(product.description),
@@ -48,7 +52,7 @@ def product_document(product) -> dict:
         "issued_on": cert.issued_on.isoformat() if cert else None,
         "expiry_date": cert.expiry_date.isoformat() if cert else None,
         "date_created": product.date_created.isoformat(),
-        "popularity": 0,
+        "popularity": product_popularity(product),
     }
 
 
@@ -57,8 +61,8 @@ def indexable_products():
     Product = get_model("catalogue", "Product")
     return (
         Product.objects.filter(certificate__isnull=False)
-        .select_related("certificate__producer")
-        .prefetch_related("stockrecords")
+        .select_related("certificate__producer", "stats")
+        .prefetch_related("stockrecords", "categories")
         .order_by("pk")
     )
 

@@ -29,6 +29,19 @@ def reindex_products_task(product_ids: list[int]) -> int:
     return products_index(client=client, product_ids=product_ids)
 
 
+@shared_task(name="search.rebuild", ignore_result=True)
+def index_rebuild_task() -> str:
+    """Build a fresh product index and swap the alias (the nightly job, so
+    popularity reaches ranking). Returns the new index's name, or "" when
+    search runs on the database."""
+    if not settings.OPENSEARCH_URL:
+        return ""
+    from search.client import opensearch_client
+    from search.indexing import index_rebuild
+
+    return index_rebuild(client=opensearch_client(timeout=60))
+
+
 def reindex_on_commit(product_ids) -> None:
     """Queue reindexing of `product_ids` once the current transaction commits."""
     from django.db import transaction

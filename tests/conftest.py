@@ -1,6 +1,10 @@
 """Shared fixtures. Tests talk to the real services `make test` starts."""
 
 import pytest
+from django.core.management import call_command
+from modelsearch.index import get_indexed_models
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from marketplace.core.services import demo_site_setup
 
@@ -22,3 +26,21 @@ def _search_breaker_closed():
     cache.delete(BREAKER_KEY)
     yield
     cache.delete(BREAKER_KEY)
+
+
+@pytest.fixture
+def pages_index(settings):
+    """The OpenSearch pages index, built the way a deployment builds it
+    (`update_index`), and removed afterwards so no test sees stale pages."""
+    if "database" not in settings.WAGTAILSEARCH_BACKENDS:
+        pytest.fail("these tests need OPENSEARCH_URL (run them through `make test`)")
+    call_command("update_index", backend_name="default", schema_only=True, verbosity=0)
+    backend = get_search_backend("default")
+    yield backend.get_index_for_model(Page)
+    # update_index built one aliased index per indexed model (pages, images,
+    # documents); drop them all
+    for model in get_indexed_models():
+        alias = backend.get_index_for_model(model)
+        if alias.is_alias():
+            for built in alias.aliased_indices():
+                built.delete()

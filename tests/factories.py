@@ -14,8 +14,9 @@ Partner = get_model("partner", "Partner")
 
 def producer_create(name: str = "HTX Gốm sứ Bát Tràng", **fields) -> Producer:
     partner = Partner.objects.create(name=name)
+    fields.setdefault("province", "Hà Nội")
     return Producer.objects.create(
-        registry_key=name.casefold(), name=name, partner=partner, province="Hà Nội", **fields
+        registry_key=name.casefold(), name=name, partner=partner, **fields
     )
 
 
@@ -53,7 +54,7 @@ def certified_product_create(
         **certificate_fields,
     )
     product = oscar_factories.ProductFactory(
-        title=title, certificate=cert, stockrecords=None, is_public=True
+        title=title, certificate=cert, stockrecords=None, categories=None, is_public=True
     )
     oscar_factories.StockRecordFactory(
         product=product,

@@ -119,25 +119,36 @@ def _demo_price(registry_id: int, product_type: str) -> Decimal:
 
 def demo_prices_assign(*, with_images: bool = True) -> int:
     """Give synced products that have no price yet a demo price, stock and a
-    picture, as their producers would. Returns how many were priced."""
-    records = StockRecord.objects.filter(
-        price__isnull=True, product__certificate__isnull=False
-    ).select_related("product__certificate")
-    priced = 0
+    picture, as their producers would. Returns how many were priced.
+
+    Written in bulk (20,000 products in the benchmark), so it queues one
+    search reindex for all of them rather than one per stock record save."""
+    from search.tasks import reindex_on_commit
+
+    records = list(
+        StockRecord.objects.filter(
+            price__isnull=True, product__certificate__isnull=False
+        ).select_related("product__certificate")
+    )
     for record in records:
         cert = record.product.certificate
         record.price = _demo_price(cert.registry_id, cert.product_type)
         record.price_currency = "VND"
         record.num_in_stock = random.Random(cert.registry_id).randint(5, 200)  # noqa: S311
-        record.save()
-        priced += 1
-        if with_images and not record.product.images.exists():
-            color = demo_data.COLORS.get(cert.product_type, (176, 74, 43))
-            image = ProductImage(product=record.product, display_order=0, caption=cert.name)
-            image.original.save(
-                f"ocop-{cert.registry_id}.jpg", ContentFile(_demo_image(color)), save=True
-            )
-    return priced
+    StockRecord.objects.bulk_update(
+        records, ["price", "price_currency", "num_in_stock"], batch_size=1000
+    )
+    if with_images:
+        for record in records:
+            if not record.product.images.exists():
+                cert = record.product.certificate
+                color = demo_data.COLORS.get(cert.product_type, (176, 74, 43))
+                image = ProductImage(product=record.product, display_order=0, caption=cert.name)
+                image.original.save(
+                    f"ocop-{cert.registry_id}.jpg", ContentFile(_demo_image(color)), save=True
+                )
+    reindex_on_commit(record.product_id for record in records)
+    return len(records)
 
 
 def demo_registry_sync(*, records: list[dict] | None = None):

@@ -40,7 +40,7 @@ DJANGO_APPS = [
 
 OSCAR_APPS = [
     "marketplace.config.MarketplaceShop",
-    "oscar.apps.analytics.apps.AnalyticsConfig",
+    "marketplace.analytics.apps.AnalyticsConfig",
     "oscar.apps.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",
@@ -205,11 +205,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.expiry_warnings",
         "schedule": crontab(hour=7, minute=0),
     },
+    # A fresh product index each night carries the day's popularity
+    # (views, basket additions, purchases) into ranking. A no-op without
+    # OpenSearch.
+    "search-rebuild": {
+        "task": "search.rebuild",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- search ----------------------------------------------------------------
 
 OPENSEARCH_URL = env("OPENSEARCH_URL", default="")
+# The alias search reads; each rebuild makes a dated index behind it. Tests
+# and the benchmark use their own, so they never touch a site's index.
+OPENSEARCH_PRODUCTS_ALIAS = env("OPENSEARCH_PRODUCTS_ALIAS", default="ocop-products")
 # A web request waits at most this long for OpenSearch before the database
 # answers, and a failure keeps OpenSearch out of the way for the cooldown.
 OPENSEARCH_TIMEOUT = env.float("OPENSEARCH_TIMEOUT", default=0.5)
@@ -289,7 +299,43 @@ OSCAR_SLUG_MAP = {"đ": "d", "Đ": "D"}
 WAGTAIL_SITE_NAME = "Chợ OCOP"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# Page search: OpenSearch in the full stack, the database in the embedded
+# default. With OpenSearch, a "database" entry stays configured so Wagtail's
+# signal handlers keep its index fresh too, and `cms.search.pages_search`
+# falls back to it when OpenSearch is down. Wagtail names its indexes
+# `<WAGTAIL_SEARCH_INDEX>-<app>_<model>` (e.g. `ocop-pages-wagtailcore_page`,
+# an alias that `manage.py update_index` builds).
+WAGTAIL_SEARCH_INDEX = env("WAGTAIL_SEARCH_INDEX", default="ocop-pages")
+# Accent-blind matching, so "bat trang" finds "Bát Tràng": "default" is what
+# plain text fields use, "standard" is Wagtail's search-time analyzer for its
+# autocomplete fields (its edgengram analyzer already folds at index time).
+_FOLDING_ANALYZER = {
+    "type": "custom",
+    "tokenizer": "standard",
+    "filter": ["asciifolding", "lowercase"],
+}
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if OPENSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch3",
+            "URLS": [OPENSEARCH_URL],
+            "INDEX_PREFIX": f"{WAGTAIL_SEARCH_INDEX}-",
+            "TIMEOUT": OPENSEARCH_TIMEOUT,
+            "OPTIONS": {"max_retries": 0, "retry_on_timeout": False},
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "analysis": {
+                        "analyzer": {
+                            "default": _FOLDING_ANALYZER,
+                            "standard": _FOLDING_ANALYZER,
+                        }
+                    }
+                }
+            },
+        },
+        "database": {"BACKEND": "wagtail.search.backends.database"},
+    }
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 

@@ -5,7 +5,7 @@ by the Makefile; the defaults point at the ports `.ci/services.sh` uses.
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, WAGTAILSEARCH_BACKENDS, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105  (tests only)
@@ -31,3 +31,10 @@ STORAGES = {
 # Static files come from the app finders; no collectstatic in tests.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Tests index Wagtail pages under their own name, so a test run never
+# touches (or leaves stale documents in) the development pages index.
+WAGTAIL_SEARCH_INDEX = "ocop-pages-test"
+OPENSEARCH_PRODUCTS_ALIAS = "ocop-products-test"
+if "INDEX_PREFIX" in WAGTAILSEARCH_BACKENDS["default"]:  # OpenSearch is configured
+    WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = f"{WAGTAIL_SEARCH_INDEX}-"

@@ -9,11 +9,26 @@ from datetime import date
 from opensearchpy import OpenSearch, Q, Search
 
 from marketplace.registry.models import MIN_CERTIFIED_STARS, CertificateStatus
-from search.backends.base import SearchRequest, SearchResult
+from search.backends.base import FACET_SIZE, FACETS, PRICE_RANGES, SearchRequest, SearchResult
 from search.folding import nfc
 from search.indexing import ALIAS
 
-FACET_FIELDS = {"stars": "stars", "sector": "sector", "province": "province"}
+TERM_FIELDS = {
+    "stars": "stars",
+    "sector": "sector",
+    "group": "product_type",
+    "province": "province",
+    "producer": "producer_id",
+}
+
+SORT_ORDERS = {
+    "relevance": ["_score", {"popularity": "desc"}, {"date_created": "desc"}],
+    "popular": [{"popularity": "desc"}, {"date_created": "desc"}, {"product_id": "desc"}],
+    "newest": [{"date_created": "desc"}, {"product_id": "desc"}],
+    "price_asc": [{"price": "asc"}, {"product_id": "desc"}],
+    "price_desc": [{"price": "desc"}, {"product_id": "desc"}],
+    "stars": [{"stars": "desc"}, {"popularity": "desc"}, {"date_created": "desc"}],
+}
 
 
 def listing_rule_filters(on: date) -> list[Q]:
@@ -58,35 +73,136 @@ def text_query(text: str) -> Q:
     )
 
 
+def _price_bucket(key: str) -> dict:
+    """One `range` aggregation bucket for a price band."""
+    low, high = PRICE_RANGES[key]
+    return {
+        "key": key,
+        **({"from": low} if low is not None else {}),
+        **({"to": high} if high is not None else {}),
+    }
+
+
+def _price_filter(key: str) -> Q:
+    low, high = PRICE_RANGES[key]
+    bounds = {"gte": low, "lt": high}
+    return Q("range", price={k: v for k, v in bounds.items() if v is not None})
+
+
+def selection_query(name: str, values: list[str]) -> Q:
+    """The condition one facet's selected values put on the documents."""
+    if name in TERM_FIELDS:
+        return Q("terms", **{TERM_FIELDS[name]: values})
+    if name == "price":
+        bands = [_price_filter(key) for key in values if key in PRICE_RANGES]
+        return Q("bool", should=bands, minimum_should_match=1)
+    if name == "in_stock":
+        return Q("term", in_stock=True) if "1" in values else Q("match_all")
+    raise KeyError(name)
+
+
+def with_popularity(query: Q) -> Q:
+    """Add a gentle popularity boost to a text score: it breaks near-ties
+    between equally good matches without beating a better match."""
+    return Q(
+        "function_score",
+        query=query,
+        functions=[
+            {
+                "field_value_factor": {
+                    "field": "popularity",
+                    "modifier": "log1p",
+                    "factor": 1,
+                    "missing": 0,
+                },
+                "weight": 0.5,
+            }
+        ],
+        boost_mode="sum",
+    )
+
+
 class OpenSearchBackend:
-    """Search products in the `ocop-products` alias."""
+    """Search products through the alias `settings.OPENSEARCH_PRODUCTS_ALIAS` names."""
 
     def __init__(self, client: OpenSearch) -> None:
         self.client = client
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def _base(self, request: SearchRequest) -> Search:
         search = Search(using=self.client, index=ALIAS).filter(
             "bool", filter=listing_rule_filters(request.on)
         )
+        if request.category_ids:
+            search = search.filter("terms", categories=request.category_ids)
+        return search
+
+    def build(self, request: SearchRequest) -> Search:
+        """The query for `request` (the benchmark sends it straight to OpenSearch too)."""
+        search = self._base(request)
         if request.text.strip():
-            search = search.query(text_query(request.text))
-        selected = [
-            Q("terms", **{FACET_FIELDS[name]: values})
-            for name, values in request.filters.items()
-            if name in FACET_FIELDS and values
-        ]
-        if selected:
-            search = search.post_filter("bool", filter=selected)
-        for name, field_name in FACET_FIELDS.items():
-            search.aggs.bucket(name, "terms", field=field_name, size=50)
-        search = search.source(False)[request.offset : request.offset + request.limit]
+            search = search.query(with_popularity(text_query(request.text)))
+        chosen = {name: selection_query(name, v) for name, v in request.selections().items()}
+        if chosen:
+            search = search.post_filter("bool", filter=list(chosen.values()))
+        if request.with_facets:
+            for name in FACETS:
+                others = [q for other, q in chosen.items() if other != name]
+                scope = search.aggs.bucket(name, "filter", Q("bool", filter=others))
+                _facet_agg(scope, name)
+        sort = request.sort if request.sort in SORT_ORDERS else "relevance"
+        search = search.sort(*SORT_ORDERS[sort]).extra(track_total_hits=True)
+        return search.source(False)[request.offset : request.offset + request.limit]
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        search = self.build(request)
         response = search.execute()
-        facets = {
-            name: [(str(b.key), b.doc_count) for b in getattr(response.aggregations, name).buckets]
-            for name in FACET_FIELDS
-        }
+        facets = {}
+        if request.with_facets:
+            for name in FACETS:
+                facets[name] = _facet_buckets(getattr(response.aggregations, name), name)
         return SearchResult(
             ids=[int(hit.meta.id) for hit in response],
             total=response.hits.total.value,
             facets=facets,
         )
+
+    def suggest(self, *, on, text: str, limit: int = 8) -> list[int]:
+        """Products whose title starts like `text` (folded), best first."""
+        text = nfc(text)
+        if not text:
+            return []
+        search = self._base(SearchRequest(on=on)).query(
+            with_popularity(
+                Q(
+                    "multi_match",
+                    query=text,
+                    type="bool_prefix",
+                    operator="and",
+                    fields=["title_suggest", "title_suggest._2gram", "title_suggest._3gram"],
+                )
+            )
+        )
+        response = search.source(False)[:limit].execute()
+        return [int(hit.meta.id) for hit in response]
+
+
+def _facet_agg(scope, name: str) -> None:
+    if name in TERM_FIELDS:
+        scope.bucket("values", "terms", field=TERM_FIELDS[name], size=FACET_SIZE.get(name, 50))
+    elif name == "price":
+        scope.bucket(
+            "values",
+            "range",
+            field="price",
+            keyed=False,
+            ranges=[_price_bucket(key) for key in PRICE_RANGES],
+        )
+    elif name == "in_stock":
+        scope.bucket("values", "filter", Q("term", in_stock=True))
+
+
+def _facet_buckets(scope, name: str) -> list[tuple[str, int]]:
+    values = scope["values"]
+    if name == "in_stock":
+        return [("1", values.doc_count)] if values.doc_count else []
+    return [(str(b.key), b.doc_count) for b in values.buckets if b.doc_count]

@@ -30,13 +30,19 @@ class ResilientBackend:
     def breaker_open(self) -> bool:
         return (cache.get(BREAKER_KEY) or 0) > time.time()
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def _ask(self, method: str, *args, **kwargs):
         if not self.breaker_open():
             try:
-                return self.primary.search(request)
+                return getattr(self.primary, method)(*args, **kwargs)
             except (OSConnectionError, TransportError, OSError) as exc:
                 cache.set(BREAKER_KEY, time.time() + self.cooldown, timeout=int(self.cooldown) + 1)
                 logger.warning(
                     "OpenSearch failed (%s); using the database for %ss", exc, self.cooldown
                 )
-        return self.fallback.search(request)
+        return getattr(self.fallback, method)(*args, **kwargs)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self._ask("search", request)
+
+    def suggest(self, *, on, text: str, limit: int = 8) -> list[int]:
+        return self._ask("suggest", on=on, text=text, limit=limit)

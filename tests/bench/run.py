@@ -7,8 +7,11 @@ compare as ratios:
   (a separate process, as the national API would be), then a re-sync with
   no changes; baseline: bulk-inserting the same rows straight into the
   tables. Targets (issue 3): full ≤ 60 s, re-sync ≤ 15 s for 20,000.
-- pages: the home and catalogue pages; baseline: `/healthz/` (one query,
-  no template).
+- search (tests/bench/search_bench.py): index rebuild time, and 200 mixed
+  queries through the view, our backend, and straight to OpenSearch
+  (baseline), plus the database backend.
+- pages: the home and catalogue pages (the catalogue on OpenSearch);
+  baseline: `/healthz/` (one query, no template).
 
 It runs on PostgreSQL (the production database) in a throwaway database
 `ocop_bench`, and is not part of `make test`.
@@ -31,6 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+BENCH_PRODUCTS_ALIAS = "ocop-bench-products"
+BENCH_PAGES_INDEX = "ocop-pages-bench"
+
 PAGES = {"baseline_healthz": "/healthz/", "home": "/", "catalogue": "/shop/"}
 
 
@@ -49,9 +55,13 @@ def _fresh_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _setup_django(database_url: str) -> None:
+def _setup_django(database_url: str, opensearch_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.dev"
     os.environ["DATABASE_URL"] = database_url
+    # the full stack's search, under index names no site or test uses
+    os.environ["OPENSEARCH_URL"] = opensearch_url
+    os.environ["OPENSEARCH_PRODUCTS_ALIAS"] = BENCH_PRODUCTS_ALIAS
+    os.environ["WAGTAIL_SEARCH_INDEX"] = BENCH_PAGES_INDEX
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
@@ -233,10 +243,6 @@ def bench_pages(requests: int, warmup: int) -> dict:
     from django.test import Client
     from tqdm import tqdm
 
-    from marketplace.core.services import demo_prices_assign, home_page_ensure
-
-    home_page_ensure()
-    demo_prices_assign(with_images=False)
     client = Client()
     results = {}
     for name, path in tqdm(PAGES.items(), desc="pages", unit="page"):
@@ -254,12 +260,14 @@ def main() -> None:
     parser.add_argument("--certificates", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     args = parser.parse_args()
 
     out = ROOT / args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     _fresh_database(args.database_url)
-    _setup_django(args.database_url)
+    _setup_django(args.database_url, args.opensearch_url)
 
     from django.core.management import call_command
 
@@ -267,13 +275,29 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     print(f"Syncing {args.certificates} certificates…", file=sys.stderr)
     sync = bench_sync(args.certificates)
-    print("Timing pages…", file=sys.stderr)
-    pages = bench_pages(args.requests, args.warmup)
+    from marketplace.core.services import demo_prices_assign, home_page_ensure
+    from search.client import opensearch_client
+    from tests.bench.search_bench import bench_search
+
+    print("Pricing the synced products as their producers would…", file=sys.stderr)
+    home_page_ensure()
+    demo_prices_assign(with_images=False)
+    print(f"Rebuilding the index and timing {args.queries} searches…", file=sys.stderr)
+    try:
+        search = bench_search(queries=args.queries, warmup=args.warmup)
+        print("Timing pages…", file=sys.stderr)
+        pages = bench_pages(args.requests, args.warmup)
+    finally:
+        client = opensearch_client(timeout=60)
+        for pattern in (f"{BENCH_PRODUCTS_ALIAS}-*", f"{BENCH_PAGES_INDEX}-*"):
+            for name in client.indices.get(index=pattern):
+                client.indices.delete(index=name)
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "registry_sync": sync,
+        "search": search,
         "pages": {
             "method": "sequential in-process django.test.Client, DEBUG=False, PostgreSQL, "
             f"{args.certificates} synced products with demo prices",
@@ -285,6 +309,13 @@ def main() -> None:
         f"full sync {sync['full_sync_seconds']} s ({sync['full_sync_records_per_second']} rec/s, "
         f"×{sync['full_sync_to_baseline_ratio']} of bulk insert); "
         f"re-sync {sync['resync_seconds']} s (×{sync['resync_to_baseline_ratio']})"
+    )
+    print(
+        f"search: rebuild {search['rebuild_seconds']} s for {search['indexed_documents']} docs; "
+        + "; ".join(
+            f"{name} p50 {f['p50_ms']} ms p95 {f['p95_ms']} ms"
+            for name, f in search["latency"].items()
+        )
     )
     for name, figures in pages.items():
         print(

@@ -1,6 +1,7 @@
 """The OpenSearch backend against the real OpenSearch `make test` starts:
 Vietnamese folding, typos, the listing rule at query time, the alias swap."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -102,6 +103,44 @@ def test_rebuild_swaps_the_alias_and_queries_keep_answering(os_client, catalogue
     assert before.ids == after.ids and len(after.ids) == 1
 
 
+def test_queries_made_during_a_rebuild_keep_answering(os_client, catalogue):
+    # given a live index and a shopper searching in a loop on another thread
+    index_rebuild(client=os_client)
+    backend = OpenSearchBackend(os_client)
+    answers, errors, during = [], [], []
+    stop, answered = threading.Event(), threading.Event()
+
+    def shopper():
+        while not stop.is_set():
+            try:
+                answers.append(backend.search(SearchRequest(on=date.today(), text="lua van phuc")))
+                answered.set()
+            except Exception as exc:  # noqa: BLE001  (any failure is the finding)
+                errors.append(exc)
+
+    thread = threading.Thread(target=shopper)
+    thread.start()
+
+    def progress(done):
+        # after each document the new index has received, wait until the
+        # shopper has been answered again, so queries interleave the rebuild
+        answered.clear()
+        assert answered.wait(10), "no answer while the new index was being filled"
+        during.append(len(answers))
+
+    # when the index is rebuilt one document per bulk request
+    try:
+        index_rebuild(client=os_client, progress=progress, chunk_size=1)
+    finally:
+        stop.set()
+        thread.join()
+    # then every query, before, during and after the swap, found the silk
+    assert not errors
+    assert len(during) == len(catalogue) + 1  # one per document, one after the swap
+    lua = next(p for p in catalogue if p.title.startswith("Lụa"))
+    assert {tuple(answer.ids) for answer in answers} == {(lua.pk,)}
+
+
 def test_search_index_command_rebuilds_and_reports(os_client, catalogue, capsys):
     from django.core.management import call_command
 
@@ -109,3 +148,16 @@ def test_search_index_command_rebuilds_and_reports(os_client, catalogue, capsys)
     out = capsys.readouterr().out
     assert "Indexed 4 products" in out
     assert len(os_client.indices.get_alias(name=ALIAS)) == 1
+
+
+def test_nightly_rebuild_task_carries_popularity_into_the_index(os_client, catalogue):
+    from oscar.core.loading import get_model
+
+    from search.tasks import index_rebuild_task
+
+    ProductRecord = get_model("analytics", "ProductRecord")
+    lua = next(p for p in catalogue if p.title.startswith("Lụa"))
+    ProductRecord.objects.create(product=lua, num_views=10, num_basket_additions=2, num_purchases=1)
+    name = index_rebuild_task()
+    assert list(os_client.indices.get_alias(name=ALIAS)) == [name]
+    assert os_client.get(index=ALIAS, id=lua.pk)["_source"]["popularity"] == 10 + 3 * 2 + 5 * 1

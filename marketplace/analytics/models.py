@@ -1,0 +1,3 @@
+"""Oscar's analytics models, unchanged (the fork is for the receivers)."""
+
+from oscar.apps.analytics.models import *  # noqa: F403
