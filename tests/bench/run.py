@@ -253,6 +253,12 @@ def bench_pages(requests: int, warmup: int) -> dict:
     return results
 
 
+def _bench_indexes_drop(client) -> None:
+    for pattern in (f"{BENCH_PRODUCTS_ALIAS}-*", f"{BENCH_PAGES_INDEX}-*"):
+        for name in client.indices.get(index=pattern):
+            client.indices.delete(index=name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="bench-results/bench.json")
@@ -273,10 +279,14 @@ def main() -> None:
 
     print("Migrating a fresh bench database…", file=sys.stderr)
     call_command("migrate", verbosity=0, interactive=False)
+    from search.client import opensearch_client
+
+    # a crashed earlier run may have left a bench index; with one in place
+    # the sync would also reindex every product it wrote (eager Celery)
+    _bench_indexes_drop(opensearch_client(timeout=60))
     print(f"Syncing {args.certificates} certificates…", file=sys.stderr)
     sync = bench_sync(args.certificates)
     from marketplace.core.services import demo_prices_assign, home_page_ensure
-    from search.client import opensearch_client
     from tests.bench.search_bench import bench_search
 
     print("Pricing the synced products as their producers would…", file=sys.stderr)
@@ -288,10 +298,7 @@ def main() -> None:
         print("Timing pages…", file=sys.stderr)
         pages = bench_pages(args.requests, args.warmup)
     finally:
-        client = opensearch_client(timeout=60)
-        for pattern in (f"{BENCH_PRODUCTS_ALIAS}-*", f"{BENCH_PAGES_INDEX}-*"):
-            for name in client.indices.get(index=pattern):
-                client.indices.delete(index=name)
+        _bench_indexes_drop(opensearch_client(timeout=60))
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -67,3 +67,24 @@ def test_screenshots_fit_the_viewport(browser, live_demo, tmp_path, name, width,
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
     page.close()
+
+
+def test_header_box_suggests_products_as_the_shopper_types(browser, live_demo):
+    # given a shopper on the shop page of a phone
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto(live_demo.url + "/shop/")
+    # when they type the start of a name without accents
+    page.locator("#site-search-q").press_sequentially("gom bat", delay=30)
+    suggestions = page.get_by_test_id("search-suggestions")
+    suggestions.locator("[role=option]").first.wait_for()
+    # then listable products matching both words (folded) are offered
+    titles = suggestions.locator(".site-search__title").all_inner_texts()
+    offered = Product.objects.listable().filter(title__in=titles)
+    assert titles and {p.title for p in offered} == set(titles)
+    assert all("gom" in p.search_text and "bat" in p.search_text for p in offered)
+    # and choosing the first with the keyboard opens its page
+    page.locator("#site-search-q").press("ArrowDown")
+    page.locator("#site-search-q").press("Enter")
+    page.wait_for_url("**/shop/**/")
+    assert page.locator("h1").first.inner_text() == titles[0]
+    page.close()

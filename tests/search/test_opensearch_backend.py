@@ -148,6 +148,11 @@ def test_search_index_command_rebuilds_and_reports(os_client, catalogue, capsys)
     out = capsys.readouterr().out
     assert "Indexed 4 products" in out
     assert len(os_client.indices.get_alias(name=ALIAS)) == 1
+    # at container start-up, an existing index is kept as it is
+    built = list(os_client.indices.get_alias(name=ALIAS))
+    call_command("search_index", "--rebuild", "--if-missing")
+    assert "nothing to do" in capsys.readouterr().out
+    assert list(os_client.indices.get_alias(name=ALIAS)) == built
 
 
 def test_nightly_rebuild_task_carries_popularity_into_the_index(os_client, catalogue):
