@@ -48,6 +48,8 @@ class Producer(models.Model):
     district = models.CharField(_("quận/huyện (địa chỉ cũ)"), max_length=100, blank=True)
     ward = models.CharField(_("xã/phường"), max_length=100, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Set by the producer in their workspace, never by the registry sync.
+    allows_pickup = models.BooleanField(_("cho nhận hàng tại cơ sở"), default=False)
     partner = models.OneToOneField(
         "partner.Partner", on_delete=models.PROTECT, related_name="producer"
     )

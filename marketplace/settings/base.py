@@ -51,7 +51,7 @@ OSCAR_APPS = [
     "marketplace.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "marketplace.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -213,6 +213,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# --- orders ----------------------------------------------------------------
+# An order's status follows its parcels (marketplace.order.services).
+OSCAR_INITIAL_ORDER_STATUS = "placed"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "placed": ("packed", "shipped", "delivered", "cancelled"),
+    "packed": ("shipped", "delivered", "cancelled"),
+    "shipped": ("delivered",),
+    "delivered": ("refunded",),
+    "cancelled": (),
+    "refunded": (),
+}
+PHONENUMBER_DEFAULT_REGION = "VN"
+
+# --- shipping --------------------------------------------------------------
+# Each producer ships its own parcel; the charge depends on where it goes.
+SHIPPING_RATE_INNER_HANOI = env.int("SHIPPING_RATE_INNER_HANOI", default=25_000)
+SHIPPING_RATE_OTHER_PROVINCES = env.int("SHIPPING_RATE_OTHER_PROVINCES", default=40_000)
 
 # --- search ----------------------------------------------------------------
 

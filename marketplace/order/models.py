@@ -1,0 +1,75 @@
+"""Order models: Oscar's, plus how the order is paid and one parcel per
+producer. Declared before the star import so Oscar uses our Order
+(design.md §8)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.order.abstract_models import AbstractOrder
+
+
+class PaymentMethod(models.TextChoices):
+    COD = "cod", _("Thanh toán khi nhận hàng (COD)")
+    CARD = "card", _("Thẻ (Stripe)")
+
+
+class PaymentState(models.TextChoices):
+    AWAITING_COD = "awaiting-cod", _("Chờ thanh toán khi nhận hàng")
+    PAID = "paid", _("Đã thanh toán")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
+    PARTLY_REFUNDED = "partly-refunded", _("Đã hoàn tiền một phần")
+
+
+class ParcelStatus(models.TextChoices):
+    """A producer's parcel moves placed → packed → shipped → delivered, or
+    is cancelled; the order's status follows its parcels."""
+
+    PLACED = "placed", _("Đã đặt")
+    PACKED = "packed", _("Đã đóng gói")
+    SHIPPED = "shipped", _("Đang giao")
+    DELIVERED = "delivered", _("Đã giao")
+    CANCELLED = "cancelled", _("Đã huỷ")
+
+
+class Order(AbstractOrder):
+    payment_method = models.CharField(
+        _("hình thức thanh toán"),
+        max_length=10,
+        choices=PaymentMethod.choices,
+        default=PaymentMethod.COD,
+    )
+    payment_state = models.CharField(
+        _("thanh toán"),
+        max_length=20,
+        choices=PaymentState.choices,
+        default=PaymentState.AWAITING_COD,
+    )
+
+
+class Parcel(models.Model):
+    """The part of an order one producer packs and ships: their lines, their
+    shipping charge, their status and tracking number. Producers see only
+    their own parcels (issue 6)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="parcels")
+    producer = models.ForeignKey(
+        "registry.Producer", on_delete=models.PROTECT, related_name="parcels"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ParcelStatus.choices, default=ParcelStatus.PLACED
+    )
+    pickup = models.BooleanField(_("nhận tại cơ sở"), default=False)
+    shipping_charge = models.DecimalField(_("phí vận chuyển"), max_digits=12, decimal_places=0)
+    tracking_number = models.CharField(_("mã vận đơn"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "order"
+        constraints = [
+            models.UniqueConstraint(fields=["order", "producer"], name="one_parcel_per_producer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} / {self.producer}"
+
+
+from oscar.apps.order.models import *  # noqa: E402,F403

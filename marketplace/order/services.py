@@ -1,0 +1,221 @@
+"""Placing orders (design.md §8: writes live in services).
+
+`order_place` turns a basket into one order with a parcel per producer,
+exactly once: the basket row is locked, and a basket that already became
+an order returns that order (a double-clicked "Đặt hàng" places one). Stock
+is checked and allocated under row locks (`marketplace.order.utils`).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class, get_model
+from oscar.core.prices import Price
+
+from marketplace.order.shipping import basket_needs_address, parcels_plan
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
+Country = get_model("address", "Country")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+Applicator = get_class("offer.applicator", "Applicator")
+Selector = get_class("partner.strategy", "Selector")
+
+
+class CheckoutRefused(Exception):
+    """The basket cannot be ordered as it is; the message says why."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where the parcels go (a Vietnamese address: province, then ward)."""
+
+    name: str
+    phone: str
+    province: str = ""
+    ward: str = ""
+    street: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    title: str
+    old: Decimal
+    new: Decimal
+
+
+def basket_reprice(basket) -> list[PriceChange]:
+    """Bring every line to its stock record's current price; return what
+    changed, so the buyer sees it before paying."""
+    changes = []
+    for line in basket.all_lines():
+        info = basket.strategy.fetch_for_line(line)
+        current = info.price.incl_tax if info.price.exists else None
+        if current is None:
+            raise CheckoutRefused(
+                _("“%(title)s” hiện không còn bán.") % {"title": line.product.get_title()}
+            )
+        if line.price_incl_tax != current:
+            changes.append(PriceChange(line.product.get_title(), line.price_incl_tax, current))
+            line.price_incl_tax = current
+            line.price_excl_tax = info.price.excl_tax
+            line.save(update_fields=["price_incl_tax", "price_excl_tax"])
+    return changes
+
+
+def _vietnam():
+    country, _created = Country.objects.get_or_create(
+        iso_3166_1_a2="VN",
+        defaults={
+            "iso_3166_1_a3": "VNM",
+            "iso_3166_1_numeric": "704",
+            "printable_name": "Việt Nam",
+            "name": "Socialist Republic of Viet Nam",
+            "is_shipping_country": True,
+        },
+    )
+    return country
+
+
+def order_place(
+    *,
+    basket,
+    delivery: Delivery,
+    email: str,
+    user=None,
+    pickup_producer_ids=frozenset(),
+    payment_method: str = "cod",
+    payment_state: str = "awaiting-cod",
+    expected_prices_seen: bool = True,
+    request=None,
+):
+    """Place `basket` as an order and return it; calling again for the
+    same basket returns the same order."""
+    with transaction.atomic():
+        locked = Basket.objects.select_for_update().get(pk=basket.pk)
+        if locked.status == Basket.SUBMITTED:
+            return Order.objects.get(basket_id=basket.pk)
+        if basket.is_empty:
+            raise CheckoutRefused(_("Giỏ hàng đang trống."))
+        if not basket.has_strategy:
+            basket.strategy = Selector().strategy(request=request, user=user)
+        changes = basket_reprice(basket)
+        if changes and not expected_prices_seen:
+            raise PricesChanged(changes)
+        Applicator().apply(basket, user, request)
+        if basket_needs_address(basket) and not (delivery.province and delivery.street):
+            raise CheckoutRefused(_("Cần địa chỉ giao hàng: tỉnh/thành, xã/phường và số nhà."))
+        plans = parcels_plan(
+            basket, province=delivery.province, pickup_producer_ids=pickup_producer_ids
+        )
+        shipping = sum((plan.charge for plan in plans), Decimal(0))
+        total = Price(
+            currency=basket.currency,
+            excl_tax=basket.total_excl_tax + shipping,
+            incl_tax=basket.total_incl_tax + shipping,
+        )
+        order = OrderCreator().place_order(
+            basket,
+            total,
+            _ParcelShipping(shipping),
+            Price(currency=basket.currency, excl_tax=shipping, incl_tax=shipping),
+            parcels={plan.producer: (plan.charge, plan.pickup) for plan in plans},
+            user=user,
+            shipping_address=_address(delivery),
+            order_number=OrderNumberGenerator().order_number(basket),
+            guest_email="" if user and user.is_authenticated else email,
+            payment_method=payment_method,
+            payment_state=payment_state,
+            request=request,
+        )
+        locked.submit()
+        basket.status = Basket.SUBMITTED
+    return order
+
+
+class PricesChanged(CheckoutRefused):
+    """Prices moved since the lines entered the basket; show them first."""
+
+    def __init__(self, changes: list[PriceChange]) -> None:
+        self.changes = changes
+        super().__init__(_("Giá một số sản phẩm đã thay đổi; vui lòng xem lại trước khi đặt."))
+
+
+def _address(delivery: Delivery):
+    address = ShippingAddress(
+        last_name=delivery.name,
+        line1=delivery.street,
+        line3=delivery.ward,
+        line4=delivery.province,
+        state=delivery.province,
+        country=_vietnam(),
+        phone_number=delivery.phone,
+        notes=delivery.notes,
+    )
+    address.save()
+    return address
+
+
+class _ParcelShipping:
+    """What Oscar records as the order's shipping method: per-producer parcels."""
+
+    code = "parcels"
+    name = _("Giao theo từng chủ thể")
+
+    def __init__(self, charge: Decimal) -> None:
+        self.charge = charge
+
+    def discount(self, basket):
+        return Decimal(0)
+
+
+PARCEL_FLOW = {
+    "placed": {"packed", "cancelled"},
+    "packed": {"shipped", "cancelled"},
+    "shipped": {"delivered"},
+    "delivered": set(),
+    "cancelled": set(),
+}
+ORDER_STATUS_BY_PROGRESS = ("placed", "packed", "shipped", "delivered")
+
+
+def parcel_advance(*, parcel, status: str, tracking_number: str = ""):
+    """Move a parcel one step along placed → packed → shipped → delivered
+    (or cancel it), then bring the order's status along: an order is as far
+    as its slowest live parcel. A COD order is paid when every live parcel
+    is delivered."""
+    Parcel = type(parcel)
+    with transaction.atomic():
+        parcel = Parcel.objects.select_for_update().select_related("order").get(pk=parcel.pk)
+        if status not in PARCEL_FLOW.get(parcel.status, set()):
+            raise CheckoutRefused(
+                _("Không thể chuyển kiện hàng từ “%(old)s” sang “%(new)s”.")
+                % {"old": parcel.get_status_display(), "new": status}
+            )
+        if status == "shipped" and not tracking_number.strip():
+            raise CheckoutRefused(_("Cần mã vận đơn khi giao cho đơn vị vận chuyển."))
+        parcel.status = status
+        if tracking_number:
+            parcel.tracking_number = tracking_number.strip()[:64]
+        parcel.save()
+        order = Order.objects.select_for_update().get(pk=parcel.order_id)
+        live = [p.status for p in order.parcels.all() if p.status != "cancelled"]
+        new_status = (
+            "cancelled"
+            if not live
+            else ORDER_STATUS_BY_PROGRESS[min(ORDER_STATUS_BY_PROGRESS.index(s) for s in live)]
+        )
+        fields = []
+        if new_status != order.status:
+            order.set_status(new_status)
+        if new_status == "delivered" and order.payment_state == "awaiting-cod":
+            order.payment_state = "paid"
+            fields.append("payment_state")
+        if fields:
+            order.save(update_fields=fields)
+    return parcel
