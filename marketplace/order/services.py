@@ -15,6 +15,7 @@ from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
 from marketplace.order.shipping import basket_needs_address, parcels_plan
+from marketplace.order.tasks import order_confirmation_mail_task
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
@@ -68,6 +69,45 @@ def basket_reprice(basket) -> list[PriceChange]:
     return changes
 
 
+@dataclass(frozen=True)
+class Quote:
+    """What the buyer will pay: parcels, shipping and the total (whole đồng)."""
+
+    plans: list
+    shipping: Decimal
+    total: Price
+
+
+def basket_reprice_prepared(basket, *, user=None, request=None) -> list[PriceChange]:
+    """Give `basket` a strategy if it has none, then reprice it."""
+    if not basket.has_strategy:
+        basket.strategy = Selector().strategy(request=request, user=user)
+    return basket_reprice(basket)
+
+
+def checkout_quote(basket, *, delivery, pickup_producer_ids=frozenset(), user=None, request=None):
+    """Offers applied, parcels planned, the total the buyer pays (and the
+    amount a card payment must be for). Raises CheckoutRefused for an empty
+    basket or a missing address."""
+    if basket.is_empty:
+        raise CheckoutRefused(_("Giỏ hàng đang trống."))
+    if not basket.has_strategy:
+        basket.strategy = Selector().strategy(request=request, user=user)
+    Applicator().apply(basket, user, request)
+    if basket_needs_address(basket) and not (delivery.province and delivery.street):
+        raise CheckoutRefused(_("Cần địa chỉ giao hàng: tỉnh/thành, xã/phường và số nhà."))
+    plans = parcels_plan(
+        basket, province=delivery.province, pickup_producer_ids=pickup_producer_ids
+    )
+    shipping = sum((plan.charge for plan in plans), Decimal(0))
+    total = Price(
+        currency=basket.currency,
+        excl_tax=basket.total_excl_tax + shipping,
+        incl_tax=basket.total_incl_tax + shipping,
+    )
+    return Quote(plans, shipping, total)
+
+
 def _vietnam():
     country, _created = Country.objects.get_or_create(
         iso_3166_1_a2="VN",
@@ -96,29 +136,30 @@ def order_place(
 ):
     """Place `basket` as an order and return it; calling again for the
     same basket returns the same order."""
+    if not expected_prices_seen:
+        # Repriced lines are saved (and this savepoint released) before the
+        # buyer is told, so the next "Đặt hàng" finds them at the price shown.
+        changes = []
+        with transaction.atomic():
+            if Basket.objects.select_for_update().get(pk=basket.pk).status != Basket.SUBMITTED:
+                changes = basket_reprice_prepared(basket, user=user, request=request)
+        if changes:
+            raise PricesChanged(changes)
     with transaction.atomic():
         locked = Basket.objects.select_for_update().get(pk=basket.pk)
         if locked.status == Basket.SUBMITTED:
             return Order.objects.get(basket_id=basket.pk)
         if basket.is_empty:
             raise CheckoutRefused(_("Giỏ hàng đang trống."))
-        if not basket.has_strategy:
-            basket.strategy = Selector().strategy(request=request, user=user)
-        changes = basket_reprice(basket)
-        if changes and not expected_prices_seen:
-            raise PricesChanged(changes)
-        Applicator().apply(basket, user, request)
-        if basket_needs_address(basket) and not (delivery.province and delivery.street):
-            raise CheckoutRefused(_("Cần địa chỉ giao hàng: tỉnh/thành, xã/phường và số nhà."))
-        plans = parcels_plan(
-            basket, province=delivery.province, pickup_producer_ids=pickup_producer_ids
+        basket_reprice_prepared(basket, user=user, request=request)
+        quote = checkout_quote(
+            basket,
+            delivery=delivery,
+            pickup_producer_ids=pickup_producer_ids,
+            user=user,
+            request=request,
         )
-        shipping = sum((plan.charge for plan in plans), Decimal(0))
-        total = Price(
-            currency=basket.currency,
-            excl_tax=basket.total_excl_tax + shipping,
-            incl_tax=basket.total_incl_tax + shipping,
-        )
+        plans, shipping, total = quote.plans, quote.shipping, quote.total
         order = OrderCreator().place_order(
             basket,
             total,
@@ -135,6 +176,7 @@ def order_place(
         )
         locked.submit()
         basket.status = Basket.SUBMITTED
+        transaction.on_commit(lambda: order_confirmation_mail_task.delay(order.pk))
     return order
 
 

@@ -41,7 +41,7 @@ DJANGO_APPS = [
 OSCAR_APPS = [
     "marketplace.config.MarketplaceShop",
     "marketplace.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "marketplace.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",
     "catalogue.apps.CatalogueConfig",

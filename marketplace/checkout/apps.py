@@ -1,0 +1,27 @@
+"""Oscar's checkout, forked: one page instead of Oscar's five steps.
+
+A Vietnamese shopper gives a name, a phone number and an address (province,
+then ward), picks cash on delivery or a card, and sees every producer's
+parcel and its shipping charge before placing the order. Guests check out
+with an email; signed-in shoppers with their account.
+"""
+
+import oscar.apps.checkout.apps as apps
+from django.urls import path
+from oscar.core.loading import get_class
+
+
+class CheckoutConfig(apps.CheckoutConfig):
+    name = "marketplace.checkout"
+
+    def ready(self):
+        super().ready()
+        self.checkout_view = get_class("checkout.views", "CheckoutView")
+        self.thank_you_view = get_class("checkout.views", "ThankYouView")
+
+    def get_urls(self):
+        urls = [
+            path("", self.checkout_view.as_view(), name="index"),
+            path("thank-you/", self.thank_you_view.as_view(), name="thank-you"),
+        ]
+        return self.post_process_urls(urls)

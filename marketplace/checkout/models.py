@@ -1,0 +1,3 @@
+"""Oscar's checkout models, unchanged."""
+
+from oscar.apps.checkout.models import *  # noqa: F403
