@@ -10,6 +10,8 @@ compare as ratios:
 - search (tests/bench/search_bench.py): index rebuild time, and 200 mixed
   queries through the view, our backend, and straight to OpenSearch
   (baseline), plus the database backend.
+- checkout (tests/bench/order_bench.py): COD orders per minute by 8
+  concurrent clients, p95 checkout latency; baseline: one client.
 - pages: the home and catalogue pages (the catalogue on OpenSearch);
   baseline: `/healthz/` (one query, no template).
 
@@ -62,6 +64,8 @@ def _setup_django(database_url: str, opensearch_url: str) -> None:
     os.environ["OPENSEARCH_URL"] = opensearch_url
     os.environ["OPENSEARCH_PRODUCTS_ALIAS"] = BENCH_PRODUCTS_ALIAS
     os.environ["WAGTAIL_SEARCH_INDEX"] = BENCH_PAGES_INDEX
+    # order confirmations go to memory, not the console
+    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DJANGO_DEBUG"] = "false"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
@@ -287,6 +291,7 @@ def main() -> None:
     print(f"Syncing {args.certificates} certificates…", file=sys.stderr)
     sync = bench_sync(args.certificates)
     from marketplace.core.services import demo_prices_assign, home_page_ensure
+    from tests.bench.order_bench import bench_orders
     from tests.bench.search_bench import bench_search
 
     print("Pricing the synced products as their producers would…", file=sys.stderr)
@@ -297,6 +302,8 @@ def main() -> None:
         search = bench_search(queries=args.queries, warmup=args.warmup)
         print("Timing pages…", file=sys.stderr)
         pages = bench_pages(args.requests, args.warmup)
+        print("Placing COD orders (1 client, then 8)…", file=sys.stderr)
+        orders = bench_orders()
     finally:
         _bench_indexes_drop(opensearch_client(timeout=60))
 
@@ -305,6 +312,7 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "registry_sync": sync,
         "search": search,
+        "checkout": orders,
         "pages": {
             "method": "sequential in-process django.test.Client, DEBUG=False, PostgreSQL, "
             f"{args.certificates} synced products with demo prices",
@@ -323,6 +331,12 @@ def main() -> None:
             f"{name} p50 {f['p50_ms']} ms p95 {f['p95_ms']} ms"
             for name, f in search["latency"].items()
         )
+    )
+    c = orders["concurrent"]
+    print(
+        f"checkout: {c['orders_per_minute']} orders/min with {c['clients']} clients "
+        f"(×{orders['throughput_ratio_to_one_client']} of one client), "
+        f"p95 {c['checkout_p95_ms']} ms"
     )
     for name, figures in pages.items():
         print(
