@@ -28,6 +28,7 @@ urlpatterns = [
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("chung-nhan/", registry_views.certificate_lookup, name="certificate-lookup"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("payments/", include("marketplace.payments.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -9,6 +9,7 @@ amount is sent as it is, never multiplied by 100 (design.md §6).
 from dataclasses import dataclass
 from decimal import Decimal
 
+import stripe
 from django.conf import settings
 from stripe import PaymentIntent, Refund, StripeClient
 
@@ -17,6 +18,30 @@ CURRENCY = "vnd"
 
 class StripeNotConfigured(RuntimeError):
     """Raised when card payments are used without `STRIPE_SECRET_KEY`."""
+
+
+class WebhookRefused(ValueError):
+    """A webhook body that is unsigned, wrongly signed, stale or not an event."""
+
+
+def webhook_event(*, payload: bytes, sig_header: str | None, secret: str) -> dict:
+    """The verified event in a webhook body, as plain dicts, or `WebhookRefused`.
+
+    Needs only the webhook secret (no API key): Stripe signs the body with
+    it, and an order is never placed from an unsigned webhook (design.md §6).
+    An empty secret refuses everything, so webhooks are off unless configured.
+    """
+    try:
+        event = stripe.Webhook.construct_event(payload, sig_header, secret)
+    except stripe.SignatureVerificationError as error:
+        raise WebhookRefused(str(error)) from error
+    except (ValueError, TypeError, AttributeError) as error:
+        # signed but not a JSON event object (or not UTF-8)
+        raise WebhookRefused(f"not a Stripe event: {error}") from error
+    data = event.to_dict()
+    if not isinstance(data.get("type"), str):
+        raise WebhookRefused("event without a type")
+    return data
 
 
 def whole_dong(amount: Decimal | int) -> int:
@@ -60,6 +85,20 @@ class PaymentsClient:
             params["receipt_email"] = email
         return self.stripe.v1.payment_intents.create(
             params=params, options={"idempotency_key": f"order-{order_number}-pi"}
+        )
+
+    def payment_intent_retrieve(self, payment_intent_id: str) -> PaymentIntent:
+        """The PaymentIntent as Stripe has it now (for the return page, which
+        must not trust the status in its query string)."""
+        return self.stripe.v1.payment_intents.retrieve(payment_intent_id)
+
+    def payment_intent_amount_update(
+        self, *, payment_intent_id: str, amount: Decimal | int
+    ) -> PaymentIntent:
+        """Change what an unpaid PaymentIntent will charge, so a retry with
+        a new total keeps the one PaymentIntent its basket already has."""
+        return self.stripe.v1.payment_intents.update(
+            payment_intent_id, params={"amount": whole_dong(amount)}
         )
 
     def refund_create(self, *, payment_intent_id: str, amount: Decimal | int, key: str) -> Refund:

@@ -102,6 +102,7 @@ LOCAL_APPS = [
     *OSCAR_APPS,
     "marketplace.core",
     "marketplace.registry",
+    "marketplace.payments",
     "cms",
 ]
 

@@ -1,0 +1,10 @@
+"""Payment endpoints, mounted at /payments/ (no namespace, so the webhook
+is reversed as "stripe-webhook")."""
+
+from django.urls import path
+
+from marketplace.payments import views
+
+urlpatterns = [
+    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+]
