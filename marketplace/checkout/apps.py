@@ -18,10 +18,12 @@ class CheckoutConfig(apps.CheckoutConfig):
         super().ready()
         self.checkout_view = get_class("checkout.views", "CheckoutView")
         self.thank_you_view = get_class("checkout.views", "ThankYouView")
+        self.card_return_view = get_class("checkout.views", "CardReturnView")
 
     def get_urls(self):
         urls = [
             path("", self.checkout_view.as_view(), name="index"),
+            path("card/return/", self.card_return_view.as_view(), name="card-return"),
             path("thank-you/", self.thank_you_view.as_view(), name="thank-you"),
         ]
         return self.post_process_urls(urls)

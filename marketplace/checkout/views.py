@@ -4,27 +4,56 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
+from stripe import StripeError
 
 from marketplace.checkout.forms import CheckoutForm
 from marketplace.order.links import order_status_url
 from marketplace.order.services import CheckoutRefused, Delivery, PricesChanged, order_place
 from marketplace.order.shipping import basket_needs_address, parcels_plan
 from marketplace.order.utils import InsufficientStock
+from marketplace.payments.client import PaymentsClient
+from marketplace.payments.models import PaymentAttempt
+from marketplace.payments.services import card_payment_start, fulfil
 
 logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
 
 SESSION_ORDER = "checkout_order_number"
+SESSION_ATTEMPT = "checkout_card_attempt"
 
 
 def card_payments_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
+
+
+def frozen_basket_restore(request):
+    """A shopper who left the card page comes back to their basket.
+
+    Starting a card payment freezes the basket (so its contents cannot
+    change while paying), and Oscar's middleware then hands the session a new,
+    empty one. Back on the checkout page, a still-pending attempt's basket is
+    thawed and used again: they may pay by card again or choose COD."""
+    attempt = (
+        PaymentAttempt.objects.filter(pk=request.session.get(SESSION_ATTEMPT), status="pending")
+        .select_related("basket")
+        .first()
+    )
+    if attempt is None or attempt.basket.status != attempt.basket.FROZEN:
+        return None
+    if not request.basket.is_empty:
+        return None
+    basket = attempt.basket
+    basket.thaw()
+    basket.strategy = request.basket.strategy
+    request.basket = basket
+    return basket
 
 
 class CheckoutView(FormView):
@@ -35,7 +64,7 @@ class CheckoutView(FormView):
     form_class = CheckoutForm
 
     def dispatch(self, request, *args, **kwargs):
-        self.basket = request.basket
+        self.basket = frozen_basket_restore(request) or request.basket
         if self.basket.is_empty:
             messages.info(request, _("Giỏ hàng đang trống."))
             return redirect("basket:summary")
@@ -101,9 +130,8 @@ class CheckoutView(FormView):
             notes=data.get("notes", ""),
         )
         email = data.get("email") or (user.email if user else "")
-        if data["payment"] != "cod":
-            form.add_error("payment", _("Thanh toán thẻ chưa sẵn sàng; hãy chọn COD."))
-            return self.form_invalid(form)
+        if data["payment"] == "card":
+            return self.card_payment(form, delivery=delivery, email=email, user=user)
         try:
             order = order_place(
                 basket=self.basket,
@@ -128,6 +156,64 @@ class CheckoutView(FormView):
             return self.form_invalid(form)
         self.request.session[SESSION_ORDER] = order.number
         return redirect(reverse("checkout:thank-you"))
+
+    def card_payment(self, form, *, delivery, email, user):
+        """Open the basket's PaymentIntent and show Stripe's Payment Element;
+        the order is placed by `fulfil` (webhook or return page)."""
+        try:
+            attempt = card_payment_start(
+                client=PaymentsClient.from_settings(),
+                basket=self.basket,
+                delivery=delivery,
+                email=email,
+                user=user,
+                pickup_producer_ids=form.pickup_ids(),
+                request=self.request,
+            )
+        except (InsufficientStock, CheckoutRefused) as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        except StripeError:
+            logger.exception("Stripe refused to open a PaymentIntent")
+            form.add_error(None, _("Cổng thanh toán thẻ đang bận; hãy thử lại hoặc chọn COD."))
+            return self.form_invalid(form)
+        self.request.session[SESSION_ATTEMPT] = attempt.pk
+        return render(
+            self.request,
+            "checkout/card_payment.html",
+            {
+                "attempt": attempt,
+                "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+                "return_url": self.request.build_absolute_uri(reverse("checkout:card-return")),
+            },
+        )
+
+
+class CardReturnView(View):
+    """Where Stripe sends the shopper back after paying. It asks Stripe for
+    the PaymentIntent and calls the same `fulfil` the webhook calls, so the
+    order is placed by whichever comes first, once."""
+
+    def get(self, request):
+        intent_id = request.GET.get("payment_intent", "")
+        attempt = PaymentAttempt.objects.filter(
+            pk=request.session.get(SESSION_ATTEMPT), payment_intent_id=intent_id
+        ).first()
+        if attempt is None:
+            messages.error(request, _("Không tìm thấy giao dịch thanh toán này."))
+            return redirect("basket:summary")
+        try:
+            intent = PaymentsClient.from_settings().payment_intent_retrieve(intent_id)
+            order = fulfil(payment_intent=intent)
+        except StripeError:
+            logger.exception("Stripe could not be asked about %s", intent_id)
+            order = None
+        if order is None:
+            order = attempt.order if attempt.order_id else None
+        if order is not None:
+            request.session[SESSION_ORDER] = order.number
+            return redirect(reverse("checkout:thank-you"))
+        return render(request, "checkout/card_pending.html", {"attempt": attempt}, status=202)
 
 
 class ThankYouView(TemplateView):
