@@ -96,3 +96,30 @@ class PaymentAttempt(models.Model):
             street=self.delivery_street,
             notes=self.delivery_notes,
         )
+
+
+class Refund(models.Model):
+    """Money given back through Stripe for a whole order or some of its
+    lines, by an operator. `request_key` is unique: the form carries one per
+    page load, so a double-submitted refund is refunded once."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    lines = models.JSONField(
+        _("dòng hàng"), default=list, blank=True
+    )  # [{"line": id, "quantity": n}]
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    request_key = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("hoàn tiền")
+        verbose_name_plural = _("hoàn tiền")
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.amount} ₫"

@@ -1,0 +1,77 @@
+"""Operators refund card orders from the dashboard: the whole order or
+chosen lines, through Stripe. Staff only; every refund records who did it."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+from stripe import StripeError
+
+from marketplace.order.services import CheckoutRefused
+from marketplace.payments.client import PaymentsClient, StripeNotConfigured
+from marketplace.payments.refunds import _refunded_units, refund_issue
+
+Order = get_model("order", "Order")
+
+staff_required = staff_member_required(login_url="customer:login")
+
+
+@staff_required
+def order_refund(request, number: str):
+    order = get_object_or_404(Order, number=number)
+    back = reverse("dashboard:order-detail", kwargs={"number": order.number})
+    if request.method == "POST":
+        whole = request.POST.get("scope") == "order"
+        quantities = None
+        if not whole:
+            quantities = {}
+            for line in order.lines.all():
+                raw = request.POST.get(f"line-{line.pk}", "0").strip() or "0"
+                if not raw.isdigit():
+                    messages.error(request, _("Số lượng hoàn phải là số nguyên."))
+                    return redirect(request.path)
+                if int(raw):
+                    quantities[line.pk] = int(raw)
+            if not quantities:
+                messages.error(request, _("Hãy chọn số lượng cần hoàn cho ít nhất một dòng."))
+                return redirect(request.path)
+        try:
+            refund = refund_issue(
+                client=PaymentsClient.from_settings(),
+                order=order,
+                request_key=request.POST.get("request_key", "")[:64] or uuid.uuid4().hex,
+                by=request.user,
+                line_quantities=quantities,
+                reason=request.POST.get("reason", ""),
+            )
+        except (CheckoutRefused, StripeNotConfigured) as refused:
+            messages.error(request, str(refused))
+            return redirect(request.path)
+        except StripeError as exc:
+            messages.error(
+                request, _("Stripe từ chối hoàn tiền: %(e)s") % {"e": exc.user_message or exc}
+            )
+            return redirect(request.path)
+        messages.success(
+            request, _("Đã hoàn %(amount)s ₫.") % {"amount": f"{refund.amount:,}".replace(",", ".")}
+        )
+        return redirect(back)
+    done = _refunded_units(order)
+    lines = [
+        {"line": line, "left": line.quantity - done.get(line.pk, 0)} for line in order.lines.all()
+    ]
+    return render(
+        request,
+        "payments/dashboard/order_refund.html",
+        {
+            "order": order,
+            "lines": lines,
+            "refunds": order.refunds.select_related("created_by"),
+            "request_key": uuid.uuid4().hex,
+            "back": back,
+        },
+    )

@@ -1,0 +1,93 @@
+"""Refunds through Stripe, for a whole card order or some of its lines.
+
+Amounts are whole đồng. A line refunds at what the buyer paid for it
+(discounts included); a unit's share is rounded down, and the last units of
+a line take the remainder, so refunding a line unit by unit sums exactly to
+the line. The order row is locked while the amount is worked out, so two
+operators cannot refund the same money twice.
+"""
+
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from marketplace.order.services import CheckoutRefused
+from marketplace.payments.models import PaymentAttempt, Refund
+
+Order = get_model("order", "Order")
+
+
+def _refunded_units(order) -> dict[int, int]:
+    done: dict[int, int] = {}
+    for refund in order.refunds.all():
+        for item in refund.lines:
+            done[item["line"]] = done.get(item["line"], 0) + item["quantity"]
+    return done
+
+
+def line_refund_amount(line, quantity: int, already: int) -> int:
+    """What `quantity` more units of `line` refund, after `already`."""
+    paid = Decimal(line.line_price_incl_tax)
+    unit = (paid / line.quantity).to_integral_value(rounding=ROUND_FLOOR)
+    if already + quantity == line.quantity:  # the last units take the remainder
+        return int(paid - unit * already)
+    return int(unit * quantity)
+
+
+def refund_issue(*, client, order, request_key: str, by=None, line_quantities=None, reason=""):
+    """Refund the whole order (`line_quantities=None`) or {line id: units}.
+    Returns the Refund; the same `request_key` returns the same Refund."""
+    existing = Refund.objects.filter(request_key=request_key).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.payment_method != "card":
+            raise CheckoutRefused(_("Đơn COD không hoàn tiền qua Stripe; hãy hoàn tiền mặt."))
+        attempt = PaymentAttempt.objects.filter(order=order).first()
+        if attempt is None:
+            raise CheckoutRefused(_("Không tìm thấy giao dịch thẻ của đơn hàng này."))
+        refunded = order.refunds.aggregate(total=Sum("amount"))["total"] or 0
+        left = int(order.total_incl_tax) - refunded
+        done = _refunded_units(order)
+        if line_quantities is None:
+            amount, lines = left, []
+        else:
+            lines_by_id = {line.pk: line for line in order.lines.all()}
+            amount, lines = 0, []
+            for line_id, quantity in line_quantities.items():
+                line = lines_by_id.get(int(line_id))
+                if line is None or quantity <= 0:
+                    raise CheckoutRefused(_("Dòng hàng không thuộc đơn này."))
+                already = done.get(line.pk, 0)
+                if already + quantity > line.quantity:
+                    raise CheckoutRefused(
+                        _("“%(title)s” chỉ còn %(n)s đơn vị chưa hoàn tiền.")
+                        % {"title": line.title, "n": line.quantity - already}
+                    )
+                amount += line_refund_amount(line, quantity, already)
+                lines.append({"line": line.pk, "quantity": quantity})
+        if amount <= 0 or amount > left:
+            raise CheckoutRefused(_("Không còn tiền để hoàn cho đơn hàng này."))
+        stripe_refund = client.refund_create(
+            payment_intent_id=attempt.payment_intent_id, amount=amount, key=request_key
+        )
+        try:
+            with transaction.atomic():
+                refund = Refund.objects.create(
+                    order=order,
+                    amount=amount,
+                    lines=lines,
+                    reason=reason[:255],
+                    stripe_refund_id=stripe_refund.id,
+                    request_key=request_key,
+                    created_by=by,
+                )
+        except IntegrityError:  # the same form, submitted twice at once
+            return Refund.objects.get(request_key=request_key)
+        order.payment_state = "refunded" if amount == left else "partly-refunded"
+        order.save(update_fields=["payment_state"])
+    return refund
