@@ -14,7 +14,13 @@ from stripe import StripeError
 
 from marketplace.checkout.forms import CheckoutForm
 from marketplace.order.links import order_status_url
-from marketplace.order.services import CheckoutRefused, Delivery, PricesChanged, order_place
+from marketplace.order.services import (
+    CheckoutRefused,
+    Delivery,
+    PricesChanged,
+    basket_purchasable_check,
+    order_place,
+)
 from marketplace.order.shipping import basket_needs_address, parcels_plan
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import PaymentsClient
@@ -67,6 +73,11 @@ class CheckoutView(FormView):
         self.basket = frozen_basket_restore(request) or request.basket
         if self.basket.is_empty:
             messages.info(request, _("Giỏ hàng đang trống."))
+            return redirect("basket:summary")
+        try:
+            basket_purchasable_check(self.basket)
+        except CheckoutRefused as refused:
+            messages.warning(request, str(refused))
             return redirect("basket:summary")
         return super().dispatch(request, *args, **kwargs)
 

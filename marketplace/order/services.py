@@ -85,6 +85,17 @@ def basket_reprice_prepared(basket, *, user=None, request=None) -> list[PriceCha
     return basket_reprice(basket)
 
 
+def basket_purchasable_check(basket) -> None:
+    """Refuse a basket holding a line that may no longer be bought (the
+    listing rule at the till: a certificate expired since the line was
+    added, stock gone), with the strategy's reason."""
+    for line in basket.all_lines():
+        info = basket.strategy.fetch_for_line(line)
+        permitted, reason = info.availability.is_purchase_permitted(line.quantity)
+        if not permitted:
+            raise CheckoutRefused(f"“{line.product.get_title()}”: {reason}")
+
+
 def checkout_quote(basket, *, delivery, pickup_producer_ids=frozenset(), user=None, request=None):
     """Offers applied, parcels planned, the total the buyer pays (and the
     amount a card payment must be for). Raises CheckoutRefused for an empty
@@ -93,6 +104,7 @@ def checkout_quote(basket, *, delivery, pickup_producer_ids=frozenset(), user=No
         raise CheckoutRefused(_("Giỏ hàng đang trống."))
     if not basket.has_strategy:
         basket.strategy = Selector().strategy(request=request, user=user)
+    basket_purchasable_check(basket)
     Applicator().apply(basket, user, request)
     if basket_needs_address(basket) and not (delivery.province and delivery.street):
         raise CheckoutRefused(_("Cần địa chỉ giao hàng: tỉnh/thành, xã/phường và số nhà."))

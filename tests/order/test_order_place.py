@@ -232,3 +232,20 @@ def test_twenty_parallel_checkouts_for_five_units_place_exactly_five_orders():
     assert Order.objects.count() == 5
     record = StockRecord.objects.get(product=product)
     assert (record.num_in_stock, record.num_allocated) == (5, 5)
+
+
+def test_a_product_withdrawn_after_it_entered_the_basket_is_not_ordered(
+    two_producers, hanoi_delivery
+):
+    basket = basket_with((two_producers["khan"], 1))
+    two_producers["khan"].certificate.__class__.objects.filter(
+        pk=two_producers["khan"].certificate_id
+    ).update(status="withdrawn")
+    basket = type(basket).objects.get(pk=basket.pk)
+    from oscar.core.loading import get_class
+
+    basket.strategy = get_class("partner.strategy", "Selector")().strategy()
+    with pytest.raises(CheckoutRefused) as refused:
+        order_place(basket=basket, delivery=hanoi_delivery, email="a@b.vn")
+    assert "Khăn lụa Vạn Phúc" in str(refused.value)
+    assert not Order.objects.exists()
