@@ -162,3 +162,29 @@ def test_an_empty_basket_cannot_start_a_card_payment(stripe_client, hanoi_delive
         )
     assert PaymentAttempt.objects.count() == 0
     assert Basket.objects.get(pk=basket.pk).status == Basket.OPEN
+
+
+def test_an_offer_sends_stripe_a_whole_dong_amount(db, stripe_client, hanoi_delivery):
+    from oscar.test import factories
+
+    from marketplace.order.services import checkout_quote
+    from tests.factories import certified_product_create
+
+    Benefit = get_model("offer", "Benefit")
+    Condition = get_model("offer", "Condition")
+    range_ = factories.RangeFactory(includes_all_products=True)
+    factories.ConditionalOfferFactory(
+        condition=factories.ConditionFactory(range=range_, type=Condition.COUNT, value=1),
+        benefit=factories.BenefitFactory(range=range_, type=Benefit.PERCENTAGE, value=15),
+    )
+    product = certified_product_create(title="Mứt sen Tây Hồ", price=Decimal("99999"))
+    basket = basket_with((product, 3))
+    attempt = card_payment_start(
+        client=stripe_client, basket=basket, delivery=hanoi_delivery, email="a@b.vn"
+    )
+    quote = checkout_quote(basket, delivery=hanoi_delivery)
+    assert basket.total_discount > 0
+    assert isinstance(attempt.amount, int)
+    assert (
+        Decimal(attempt.amount) == quote.total.incl_tax == quote.total.incl_tax.to_integral_value()
+    )
