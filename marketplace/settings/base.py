@@ -103,6 +103,7 @@ LOCAL_APPS = [
     "marketplace.core",
     "marketplace.registry",
     "marketplace.payments",
+    "marketplace.producers",
     "cms",
 ]
 

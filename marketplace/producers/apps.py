@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ProducersConfig(AppConfig):
+    """Producer accounts: who may act for which chủ thể (issue 6)."""
+
+    name = "marketplace.producers"
+    label = "producers"
+    verbose_name = "Tài khoản chủ thể"

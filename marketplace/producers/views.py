@@ -1,0 +1,74 @@
+"""Claiming a producer account: find your producer, get a code at the
+registry's email for it, enter the code. Signed-in users only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.producers.models import ProducerMembership
+from marketplace.producers.services import ClaimRefused, claim_redeem, claim_start
+from marketplace.registry.models import Producer
+from search.folding import fold
+
+login = login_required(login_url="customer:login")
+
+
+def masked(email: str) -> str:
+    """h***@battrang.vn: enough to recognise one's own mailbox, not to harvest."""
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}" if domain else ""
+
+
+@login
+def claim_find(request):
+    membership = ProducerMembership.objects.filter(user=request.user).select_related("producer")
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    results = []
+    if len(query) >= 3:
+        # folded in Python: a rarely used page, over at most ~10,000 names,
+        # and the same on SQLite and PostgreSQL
+        words = fold(query).split()
+        names = Producer.objects.filter(is_active=True).values_list("pk", "name")
+        ids = [pk for pk, name in names if all(w in fold(name) for w in words)][:10]
+        found = Producer.objects.filter(pk__in=ids).order_by("name")
+        results = [(p, masked(p.email)) for p in found]
+    return render(
+        request,
+        "producers/claim_find.html",
+        {"query": query, "results": results, "membership": membership.first()},
+    )
+
+
+@login
+@require_POST
+def claim_send(request, pk: int):
+    producer = get_object_or_404(Producer, pk=pk, is_active=True)
+    try:
+        claim_start(producer=producer)
+    except ClaimRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("producers:claim-find")
+    messages.info(request, _("Đã gửi mã tới %(email)s.") % {"email": masked(producer.email)})
+    return redirect("producers:claim-code", pk=producer.pk)
+
+
+@login
+def claim_code(request, pk: int):
+    producer = get_object_or_404(Producer, pk=pk, is_active=True)
+    if request.method == "POST":
+        try:
+            claim_redeem(user=request.user, producer=producer, code=request.POST.get("code", ""))
+        except ClaimRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("Tài khoản của bạn đã gắn với %(name)s.") % {"name": producer.name}
+            )
+            return redirect("producers:claim-find")
+    return render(
+        request,
+        "producers/claim_code.html",
+        {"producer": producer, "email": masked(producer.email)},
+    )
