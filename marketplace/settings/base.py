@@ -308,6 +308,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 # it; the view itself requires staff.
                 "access_fn": lambda user, *args, **kwargs: user.is_staff,
             },
+            {
+                "label": _("Chủ thể và lời mời"),
+                "url_name": "producers-dashboard:list",
+                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+            },
         ],
     },
 ]

@@ -1,0 +1,51 @@
+"""Operators invite producers to the shop: the code goes to the registry's
+email for the producer, exactly as when a producer claims. Staff only."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.producers.services import ClaimRefused, claim_start
+from marketplace.producers.views import masked
+from marketplace.registry.models import Producer
+from search.folding import fold
+
+staff_required = staff_member_required(login_url="customer:login")
+
+
+@staff_required
+def producer_list(request):
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    producers = Producer.objects.annotate(members=Count("memberships")).order_by("name")
+    if query:
+        words = fold(query).split()
+        names = Producer.objects.values_list("pk", "name")
+        producers = producers.filter(
+            pk__in=[pk for pk, name in names if all(w in fold(name) for w in words)]
+        )
+    page = Paginator(producers, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "producers/dashboard/producer_list.html",
+        {"page": page, "query": query, "rows": [(p, masked(p.email)) for p in page]},
+    )
+
+
+@staff_required
+@require_POST
+def producer_invite(request, pk: int):
+    producer = get_object_or_404(Producer, pk=pk)
+    try:
+        claim_start(producer=producer, invited_by=request.user)
+    except ClaimRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Đã gửi lời mời và mã tới %(email)s.") % {"email": masked(producer.email)},
+        )
+    return redirect(request.POST.get("next") or "producers-dashboard:list")
