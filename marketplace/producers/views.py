@@ -72,3 +72,28 @@ def claim_code(request, pk: int):
         "producers/claim_code.html",
         {"producer": producer, "email": masked(producer.email)},
     )
+
+
+def producer_shop(request, pk: int, slug: str = ""):
+    """A producer's public page: who they are, where, their story, and the
+    products the listing rule lets the shop sell today."""
+    from django.http import Http404
+    from django.utils.text import slugify
+    from oscar.core.loading import get_model
+
+    producer = get_object_or_404(Producer, pk=pk)
+    if not producer.is_active:
+        raise Http404
+    Product = get_model("catalogue", "Product")
+    products = (
+        Product.objects.listable()
+        .filter(certificate__producer=producer)
+        .select_related("certificate")
+        .prefetch_related("stockrecords__partner", "images")
+        .order_by("title")
+    )
+    return render(
+        request,
+        "producers/producer_shop.html",
+        {"producer": producer, "products": products, "canonical_slug": slugify(producer.name)},
+    )

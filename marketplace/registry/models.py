@@ -50,6 +50,7 @@ class Producer(models.Model):
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     # Set by the producer in their workspace, never by the registry sync.
     allows_pickup = models.BooleanField(_("cho nhận hàng tại cơ sở"), default=False)
+    story = models.TextField(_("câu chuyện của chủ thể"), blank=True)
     partner = models.OneToOneField(
         "partner.Partner", on_delete=models.PROTECT, related_name="producer"
     )
