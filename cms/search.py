@@ -18,15 +18,13 @@ analyzers; the next `update_index` replaces it.
 """
 
 import logging
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from opensearchpy.exceptions import OpenSearchException
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from search.backends.resilient import BREAKER_KEY
+from search.backends.resilient import breaker_open, breaker_trip
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +49,12 @@ def pages_search(text: str, *, limit: int = 5) -> list[Page]:
     if not _has_fallback():
         return list(pages.search(query)[:limit])
 
-    if not _breaker_open():
+    if not breaker_open():
         try:
             return list(pages.search(query)[:limit])
         except (OpenSearchException, OSError) as exc:
             cooldown = settings.OPENSEARCH_BREAKER_COOLDOWN
-            cache.set(BREAKER_KEY, time.time() + cooldown, timeout=int(cooldown) + 1)
+            breaker_trip(cooldown)
             logger.warning(
                 "Page search on OpenSearch failed (%s); using the database for %ss",
                 exc,
@@ -69,7 +67,3 @@ def pages_search(text: str, *, limit: int = 5) -> list[Page]:
 def _has_fallback() -> bool:
     """True when OpenSearch is configured, with the database behind it."""
     return FALLBACK_BACKEND in settings.WAGTAILSEARCH_BACKENDS
-
-
-def _breaker_open() -> bool:
-    return (cache.get(BREAKER_KEY) or 0) > time.time()

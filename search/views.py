@@ -234,10 +234,14 @@ class SuggestView(View):
         query = clean_query(request.GET.get("q", ""))
         products = []
         if len(query) >= 2:
-            ids = search_backend().suggest(on=today_in_vietnam(), text=query, limit=self.limit)
+            today = today_in_vietnam()
+            ids = search_backend().suggest(on=today, text=query, limit=self.limit)
+            # through listable() like every listing: a stale index cannot
+            # suggest a product the rule refuses
             by_id = {
                 p.pk: p
-                for p in Product.objects.filter(pk__in=ids)
+                for p in Product.objects.listable(today)
+                .filter(pk__in=ids)
                 .select_related("certificate")
                 .prefetch_related("stockrecords")
             }

@@ -44,3 +44,17 @@ def pages_index(settings):
         if alias.is_alias():
             for built in alias.aliased_indices():
                 built.delete()
+
+
+@pytest.fixture
+def hanoi_delivery():
+    """A Hà Nội address, for order, checkout and payment tests."""
+    from marketplace.order.services import Delivery
+
+    return Delivery(
+        name="Nguyễn Thị Lan",
+        phone="0912 345 678",
+        province="Hà Nội",
+        ward="Phường Tây Hồ",
+        street="12 Quảng An",
+    )

@@ -55,7 +55,6 @@ class CheckoutForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    prices_seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, *args, needs_address=True, needs_email=True, card=False, pickup_choices=(), **kwargs

@@ -21,7 +21,7 @@ from marketplace.order.services import (
     basket_purchasable_check,
     order_place,
 )
-from marketplace.order.shipping import basket_needs_address, parcels_plan
+from marketplace.order.shipping import basket_needs_address, line_producer, parcels_plan
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import PaymentsClient
 from marketplace.payments.models import PaymentAttempt
@@ -84,7 +84,7 @@ class CheckoutView(FormView):
     def pickup_choices(self):
         seen = {}
         for line in self.basket.all_lines():
-            producer = line.stockrecord.partner.producer
+            producer = line_producer(line)
             if producer.allows_pickup and line.product.is_shipping_required:
                 seen[producer.pk] = producer.name
         return list(seen.items())

@@ -78,11 +78,12 @@ class Quote:
     total: Price
 
 
-def basket_reprice_prepared(basket, *, user=None, request=None) -> list[PriceChange]:
-    """Give `basket` a strategy if it has none, then reprice it."""
+def strategy_ensure(basket, *, user=None, request=None):
+    """Baskets loaded outside a request (the webhook, tests) have no pricing
+    strategy yet; give them the marketplace's."""
     if not basket.has_strategy:
         basket.strategy = Selector().strategy(request=request, user=user)
-    return basket_reprice(basket)
+    return basket
 
 
 def basket_purchasable_check(basket) -> None:
@@ -102,8 +103,7 @@ def checkout_quote(basket, *, delivery, pickup_producer_ids=frozenset(), user=No
     basket or a missing address."""
     if basket.is_empty:
         raise CheckoutRefused(_("Giỏ hàng đang trống."))
-    if not basket.has_strategy:
-        basket.strategy = Selector().strategy(request=request, user=user)
+    strategy_ensure(basket, user=user, request=request)
     basket_purchasable_check(basket)
     Applicator().apply(basket, user, request)
     if basket_needs_address(basket) and not (delivery.province and delivery.street):
@@ -154,7 +154,7 @@ def order_place(
         changes = []
         with transaction.atomic():
             if Basket.objects.select_for_update().get(pk=basket.pk).status != Basket.SUBMITTED:
-                changes = basket_reprice_prepared(basket, user=user, request=request)
+                changes = basket_reprice(strategy_ensure(basket, user=user, request=request))
         if changes:
             raise PricesChanged(changes)
     with transaction.atomic():
@@ -163,7 +163,7 @@ def order_place(
             return Order.objects.get(basket_id=basket.pk)
         if basket.is_empty:
             raise CheckoutRefused(_("Giỏ hàng đang trống."))
-        basket_reprice_prepared(basket, user=user, request=request)
+        basket_reprice(strategy_ensure(basket, user=user, request=request))
         quote = checkout_quote(
             basket,
             delivery=delivery,

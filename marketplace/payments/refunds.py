@@ -20,7 +20,8 @@ from marketplace.payments.models import PaymentAttempt, Refund
 Order = get_model("order", "Order")
 
 
-def _refunded_units(order) -> dict[int, int]:
+def refunded_units(order) -> dict[int, int]:
+    """Units already refunded, per order line id."""
     done: dict[int, int] = {}
     for refund in order.refunds.all():
         for item in refund.lines:
@@ -52,7 +53,7 @@ def refund_issue(*, client, order, request_key: str, by=None, line_quantities=No
             raise CheckoutRefused(_("Không tìm thấy giao dịch thẻ của đơn hàng này."))
         refunded = order.refunds.aggregate(total=Sum("amount"))["total"] or 0
         left = int(order.total_incl_tax) - refunded
-        done = _refunded_units(order)
+        done = refunded_units(order)
         if line_quantities is None:
             amount, lines = left, []
         else:

@@ -9,10 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.producers.services import ClaimRefused, claim_start
+from marketplace.producers.services import ClaimRefused, claim_start, producers_named
 from marketplace.producers.views import masked
 from marketplace.registry.models import Producer
-from search.folding import fold
 
 staff_required = staff_member_required(login_url="customer:login")
 
@@ -20,13 +19,8 @@ staff_required = staff_member_required(login_url="customer:login")
 @staff_required
 def producer_list(request):
     query = " ".join(request.GET.get("q", "").split())[:100]
-    producers = Producer.objects.annotate(members=Count("memberships")).order_by("name")
-    if query:
-        words = fold(query).split()
-        names = Producer.objects.values_list("pk", "name")
-        producers = producers.filter(
-            pk__in=[pk for pk, name in names if all(w in fold(name) for w in words)]
-        )
+    producers = producers_named(query) if query else Producer.objects.all()
+    producers = producers.annotate(members=Count("memberships")).order_by("name")
     page = Paginator(producers, 50).get_page(request.GET.get("page"))
     return render(
         request,

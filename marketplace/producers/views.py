@@ -8,9 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.producers.models import ProducerMembership
-from marketplace.producers.services import ClaimRefused, claim_redeem, claim_start
+from marketplace.producers.services import (
+    ClaimRefused,
+    claim_redeem,
+    claim_start,
+    producers_named,
+)
 from marketplace.registry.models import Producer
-from search.folding import fold
 
 login = login_required(login_url="customer:login")
 
@@ -27,12 +31,7 @@ def claim_find(request):
     query = " ".join(request.GET.get("q", "").split())[:100]
     results = []
     if len(query) >= 3:
-        # folded in Python: a rarely used page, over at most ~10,000 names,
-        # and the same on SQLite and PostgreSQL
-        words = fold(query).split()
-        names = Producer.objects.filter(is_active=True).values_list("pk", "name")
-        ids = [pk for pk, name in names if all(w in fold(name) for w in words)][:10]
-        found = Producer.objects.filter(pk__in=ids).order_by("name")
+        found = producers_named(query).filter(is_active=True).order_by("name")[:10]
         results = [(p, masked(p.email)) for p in found]
     return render(
         request,

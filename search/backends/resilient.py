@@ -19,6 +19,17 @@ logger = logging.getLogger(__name__)
 BREAKER_KEY = "search:opensearch:open-until"
 
 
+def breaker_open() -> bool:
+    """True while OpenSearch is being skipped after a failure."""
+    return (cache.get(BREAKER_KEY) or 0) > time.time()
+
+
+def breaker_trip(cooldown: float) -> None:
+    """Skip OpenSearch for `cooldown` seconds, in every process (product and
+    page search share it: they talk to the same node)."""
+    cache.set(BREAKER_KEY, time.time() + cooldown, timeout=int(cooldown) + 1)
+
+
 class ResilientBackend:
     """Ask `primary`; on failure log a warning, open the breaker, ask `fallback`."""
 
@@ -27,15 +38,12 @@ class ResilientBackend:
         self.fallback = fallback
         self.cooldown = cooldown
 
-    def breaker_open(self) -> bool:
-        return (cache.get(BREAKER_KEY) or 0) > time.time()
-
     def _ask(self, method: str, *args, **kwargs):
-        if not self.breaker_open():
+        if not breaker_open():
             try:
                 return getattr(self.primary, method)(*args, **kwargs)
             except (OSConnectionError, TransportError, OSError) as exc:
-                cache.set(BREAKER_KEY, time.time() + self.cooldown, timeout=int(self.cooldown) + 1)
+                breaker_trip(self.cooldown)
                 logger.warning(
                     "OpenSearch failed (%s); using the database for %ss", exc, self.cooldown
                 )

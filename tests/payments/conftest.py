@@ -7,24 +7,12 @@ import pytest
 import stripe
 from django.urls import reverse
 
-from marketplace.order.services import Delivery
 from marketplace.payments.client import PaymentsClient
 from marketplace.payments.services import card_payment_start
 from tests.factories import certified_product_create
 from tests.order.conftest import basket_with
 
 WEBHOOK_SECRET = "whsec_test_ocop_payments"
-
-
-@pytest.fixture
-def hanoi_delivery():
-    return Delivery(
-        name="Nguyễn Thị Lan",
-        phone="0912 345 678",
-        province="Hà Nội",
-        ward="Phường Tây Hồ",
-        street="12 Quảng An",
-    )
 
 
 @pytest.fixture

@@ -84,13 +84,13 @@ def test_new_codes_are_rate_limited(producer, django_capture_on_commit_callbacks
 def test_a_newer_code_replaces_an_older_one(
     producer, user, mailoutbox, django_capture_on_commit_callbacks
 ):
-    _start(producer, django_capture_on_commit_callbacks)
-    first = _mailed_code(mailoutbox)
+    first = _start(producer, django_capture_on_commit_callbacks)
     _start(producer, django_capture_on_commit_callbacks)
     second = _mailed_code(mailoutbox)
-    if first != second:
-        with pytest.raises(ClaimRefused):
-            claim_redeem(user=user, producer=producer, code=first)
+    # the earlier claim is closed, not merely shadowed by the newer one
+    first.refresh_from_db()
+    assert not first.is_open()
+    assert [c.is_open() for c in ProducerClaim.objects.order_by("created_at")] == [False, True]
     assert claim_redeem(user=user, producer=producer, code=second).producer == producer
 
 

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 from stripe import StripeError
 
 from marketplace.order.services import CheckoutRefused
 from marketplace.payments.client import PaymentsClient, StripeNotConfigured
-from marketplace.payments.refunds import _refunded_units, refund_issue
+from marketplace.payments.refunds import refund_issue, refunded_units
 
 Order = get_model("order", "Order")
 
@@ -57,10 +58,10 @@ def order_refund(request, number: str):
             )
             return redirect(request.path)
         messages.success(
-            request, _("Đã hoàn %(amount)s ₫.") % {"amount": f"{refund.amount:,}".replace(",", ".")}
+            request, _("Đã hoàn %(amount)s.") % {"amount": currency(refund.amount, order.currency)}
         )
         return redirect(back)
-    done = _refunded_units(order)
+    done = refunded_units(order)
     lines = [
         {"line": line, "left": line.quantity - done.get(line.pk, 0)} for line in order.lines.all()
     ]
