@@ -31,6 +31,11 @@ class ProductQuerySet(OscarProductQuerySet):
         priced = StockRecord.objects.filter(product=OuterRef("pk"), price__isnull=False)
         return self.browsable().filter(is_public=True).filter(Exists(priced))
 
+    def of_producer(self, producer):
+        """Products sold under this producer's certificates, listable or not:
+        what the producer's workspace shows and may edit."""
+        return self.filter(certificate__producer=producer)
+
     def listable(self, on: date | None = None):
         """Products a consumer may see and buy on `on` (default: today in Vietnam).
 

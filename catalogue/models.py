@@ -28,6 +28,16 @@ class Product(AbstractProduct):
         blank=True,
     )
 
+    # Producer-owned (edited in the producer workspace, never by the sync):
+    # the registry's story seeds `story` when the product is created.
+    story = models.TextField(_("câu chuyện sản phẩm"), blank=True)
+    weight_grams = models.PositiveIntegerField(
+        _("khối lượng (gam)"),
+        null=True,
+        blank=True,
+        help_text=_("Khối lượng một đơn vị, kể cả bao bì."),
+    )
+
     # Folded title, producer and description for the database search backend
     # (written by the services that write products; see search/folding.py).
     search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)

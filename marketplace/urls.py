@@ -28,6 +28,7 @@ urlpatterns = [
     path("dashboard/refunds/", include("marketplace.payments.dashboard.urls")),
     path("chu-the/", include("marketplace.producers.urls")),
     path("dashboard/producers/", include("marketplace.producers.dashboard_urls")),
+    path("dashboard/workspace/", include("marketplace.producers.workspace.urls")),
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("chung-nhan/", registry_views.certificate_lookup, name="certificate-lookup"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),

@@ -7,6 +7,8 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from marketplace.core.services import demo_site_setup
+from search.client import opensearch_client
+from search.indexing import ALIAS
 
 
 @pytest.fixture
@@ -58,3 +60,13 @@ def hanoi_delivery():
         ward="Phường Tây Hồ",
         street="12 Quảng An",
     )
+
+
+@pytest.fixture
+def os_client():
+    """The real OpenSearch; the products alias and its indexes are removed after."""
+    client = opensearch_client(timeout=30)
+    yield client
+    if client.indices.exists_alias(name=ALIAS):
+        for index in client.indices.get_alias(name=ALIAS):
+            client.indices.delete(index=index, ignore_unavailable=True)

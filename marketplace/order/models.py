@@ -45,6 +45,16 @@ class Order(AbstractOrder):
     )
 
 
+class ParcelQuerySet(models.QuerySet):
+    def of_producer(self, producer):
+        """Parcels this producer packs and ships (the only ones they may see)."""
+        return self.filter(producer=producer)
+
+    def open(self):
+        """Parcels still waiting for their producer: placed or packed."""
+        return self.filter(status__in=[ParcelStatus.PLACED, ParcelStatus.PACKED])
+
+
 class Parcel(models.Model):
     """The part of an order one producer packs and ships: their lines, their
     shipping charge, their status and tracking number. Producers see only
@@ -62,6 +72,8 @@ class Parcel(models.Model):
     tracking_number = models.CharField(_("mã vận đơn"), max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ParcelQuerySet.as_manager()
+
     class Meta:
         app_label = "order"
         constraints = [
@@ -70,6 +82,10 @@ class Parcel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} / {self.producer}"
+
+    def lines(self):
+        """This parcel's order lines: the producer's own, never the others'."""
+        return self.order.lines.filter(partner_id=self.producer.partner_id)
 
 
 from oscar.apps.order.models import *  # noqa: E402,F403

@@ -61,3 +61,30 @@ class ProducerClaim(models.Model):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and self.expires_at > now
+
+
+class WorkspaceChange(models.Model):
+    """One change made in a producer's workspace: who (the producer's own
+    member, or an operator acting as support), what (field by field, old and
+    new), and when. Producers and operators both read it, so a support edit
+    is never silent."""
+
+    producer = models.ForeignKey(
+        "registry.Producer", on_delete=models.CASCADE, related_name="workspace_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("người thay đổi"), max_length=255)
+    by_support = models.BooleanField(_("ban quản lý hỗ trợ"), default=False)
+    subject = models.CharField(_("đối tượng"), max_length=255)
+    changes = models.JSONField(_("thay đổi"), default=dict)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("thay đổi trong khu làm việc")
+        verbose_name_plural = _("thay đổi trong khu làm việc")
+
+    def __str__(self) -> str:
+        return f"{self.actor_name}: {self.subject} ({self.created_at:%Y-%m-%d %H:%M})"

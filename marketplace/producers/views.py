@@ -65,7 +65,7 @@ def claim_code(request, pk: int):
             messages.success(
                 request, _("Tài khoản của bạn đã gắn với %(name)s.") % {"name": producer.name}
             )
-            return redirect("producers:claim-find")
+            return redirect("workspace:summary")
     return render(
         request,
         "producers/claim_code.html",

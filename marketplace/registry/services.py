@@ -145,6 +145,7 @@ class _CatalogueWriter:
                 title=data.name,
                 slug=oscar_slugify(data.name)[:128] or f"ocop-{data.registry_id}",
                 description=data.description,
+                story=data.story,
                 search_text=product_search_text(
                     title=data.name, producer=data.producer.name, description=data.description
                 ),

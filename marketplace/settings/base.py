@@ -56,11 +56,11 @@ OSCAR_APPS = [
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "marketplace.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "marketplace.dashboard.orders.apps.OrdersDashboardConfig",
+    "marketplace.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -295,7 +295,35 @@ OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@ocop.local")
 DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_PRODUCTS_PER_PAGE = 24
+
+
+def _in_workspace(user, *args, **kwargs) -> bool:
+    from marketplace.producers.workspace.access import in_workspace
+
+    return in_workspace(user)
+
+
 OSCAR_DASHBOARD_NAVIGATION = [
+    {
+        # The producer workspace; Oscar's own catalogue and order entries are
+        # staff-only (marketplace.dashboard.permissions).
+        "label": _("Cơ sở của tôi"),
+        "icon": "fas fa-store",
+        "children": [
+            {
+                "label": label,
+                "url_name": url_name,
+                "access_fn": _in_workspace,
+            }
+            for label, url_name in (
+                (_("Tổng quan"), "workspace:summary"),
+                (_("Sản phẩm"), "workspace:product-list"),
+                (_("Đơn hàng"), "workspace:parcel-list"),
+                (_("Hồ sơ chủ thể"), "workspace:profile"),
+                (_("Lịch sử thay đổi"), "workspace:history"),
+            )
+        ],
+    },
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
     {
         "label": _("Hệ thống OCOP"),
@@ -375,6 +403,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Producers' product photos (workspace upload limit).
+PRODUCT_IMAGE_MAX_BYTES = env.int("PRODUCT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
 

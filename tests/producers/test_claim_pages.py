@@ -43,9 +43,13 @@ def test_find_send_and_enter_the_code(
         reverse("producers:claim-code", args=[producer.pk]), {"code": wrong}, follow=True
     )
     assert "còn 4 lần thử" in refused.content.decode()
-    # the right code attaches the account
+    # the right code attaches the account and opens the producer's workspace
     done = client.post(
         reverse("producers:claim-code", args=[producer.pk]), {"code": code}, follow=True
     )
-    assert 'data-testid="membership"' in done.content.decode()
+    assert done.redirect_chain[-1][0] == reverse("workspace:summary")
+    assert "Tài khoản của bạn đã gắn với" in done.content.decode()
+    assert (
+        'data-testid="membership"' in client.get(reverse("producers:claim-find")).content.decode()
+    )
     assert ProducerMembership.objects.get(user=signed_in).producer == producer

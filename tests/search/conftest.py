@@ -4,17 +4,7 @@ import pytest
 
 from search.backends.database import DatabaseBackend
 from search.backends.opensearch import OpenSearchBackend
-from search.client import opensearch_client
-from search.indexing import ALIAS, index_rebuild
-
-
-@pytest.fixture
-def os_client():
-    client = opensearch_client(timeout=30)
-    yield client
-    if client.indices.exists_alias(name=ALIAS):
-        for index in client.indices.get_alias(name=ALIAS):
-            client.indices.delete(index=index, ignore_unavailable=True)
+from search.indexing import index_rebuild
 
 
 @pytest.fixture(params=["opensearch", "database"])
