@@ -4,24 +4,34 @@ nothing else claimed (design.md §1)."""
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from catalogue.sitemaps import ProductSitemap
 from marketplace.core import views as core_views
 from marketplace.registry import views as registry_views
 
 handler404 = core_views.page_not_found
 handler500 = core_views.server_error
 
+
+def sitemap(request):
+    """`/sitemap.xml`: Wagtail's live public pages and today's listable
+    products. Both sitemaps get the request: Wagtail's to find its site,
+    ours to put the request's host on product URLs."""
+    sitemaps = {"pages": WagtailSitemap, "products": ProductSitemap(request)}
+    return wagtail_sitemap(request, sitemaps)
+
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz/", core_views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": WagtailSitemap}}),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path(settings.WAGTAILADMIN_URL_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("dashboard/registry/", include("marketplace.registry.dashboard.urls")),
@@ -33,6 +43,7 @@ urlpatterns = [
     path("chung-nhan/", registry_views.certificate_lookup, name="certificate-lookup"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("marketplace.payments.urls")),
+    path("lich/", include("cms.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -8,20 +8,23 @@ import io
 import math
 import random
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail.models import Site as WagtailSite
 
-from cms.models import HomePage
+from cms.models import CraftVillagePage, EventKind, EventPage, FairPage, HomePage
 from marketplace.core import demo_data
 
 ProductImage = get_model("catalogue", "ProductImage")
@@ -33,6 +36,7 @@ class DemoSetupResult:
     products_created: int
     operator_created: bool
     products_priced: int = 0
+    pages_created: int = 0
 
 
 def _tree_root_ensure() -> Page:
@@ -164,14 +168,218 @@ def demo_registry_sync(*, records: list[dict] | None = None):
         return certificate_sync(client=RegistryClient(base_url=server.url, page_size=100))
 
 
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _hanoi_time(parts: tuple[int, ...]) -> datetime:
+    return datetime(*parts, tzinfo=HANOI)
+
+
+def _demo_producers(family_keys: tuple[str, ...]) -> list:
+    """The synced demo producers of these families, in the snapshot's order.
+    Matched by name, the only key the registry gives producers."""
+    from marketplace.registry.demo.villages import FAMILIES
+    from marketplace.registry.models import Producer
+
+    names = [name for family in FAMILIES if family.key in family_keys for name in family.producers]
+    found = {p.name: p for p in Producer.objects.filter(name__in=names)}
+    return list({name: found[name] for name in names if name in found}.values())
+
+
+def _exhibitors(family_keys: tuple[str, ...]) -> list[dict]:
+    return [{"type": "producer", "value": p.pk} for p in _demo_producers(family_keys)]
+
+
+def _products_block(heading: str, *, chosen: list[int] | None = None) -> dict:
+    """A products block: hand-picked products, or else 4★+ products of Hà Nội."""
+    return {
+        "type": "products",
+        "value": {
+            "heading": heading,
+            "products": chosen or [],
+            "sector": "",
+            "min_stars": "" if chosen else "4",
+            "province": "" if chosen else demo_data.VILLAGE_PROVINCE,
+            "village": None,
+            "limit": 8,
+        },
+    }
+
+
+def _chosen_products(family_keys: tuple[str, ...], *, limit: int = 4) -> list[int]:
+    Product = get_model("catalogue", "Product")
+    return list(
+        Product.objects.listable()
+        .filter(certificate__producer__in=_demo_producers(family_keys))
+        .order_by("-certificate__stars", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _dated_fields(spec: dict) -> dict:
+    """A demo fair's or event's common fields, its times in Hanoi's zone."""
+    return {
+        "title": spec["title"],
+        "slug": spec["slug"],
+        "start_at": _hanoi_time(spec["start_at"]),
+        "end_at": _hanoi_time(spec["end_at"]),
+        "venue_name": spec["venue_name"],
+        "venue_address": spec["venue_address"],
+        "latitude": Decimal(spec["latitude"]) if spec["latitude"] else None,
+        "longitude": Decimal(spec["longitude"]) if spec["longitude"] else None,
+        "organizer": demo_data.ORGANIZER_HANOI,
+        "intro": spec["intro"],
+    }
+
+
+def _page_publish(parent: Page, page: Page) -> Page:
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _sample_fair_dates() -> tuple[datetime, datetime]:
+    """Starting in a month at 8:00 Hanoi time, ending at 21:00 on its last day."""
+    spec = demo_data.SAMPLE_FAIR
+    first_day = timezone.localdate(timezone=HANOI) + timedelta(days=spec["starts_in_days"])
+    last_day = first_day + timedelta(days=spec["days"] - 1)
+    return (
+        datetime.combine(first_day, time(8, 0), tzinfo=HANOI),
+        datetime.combine(last_day, time(21, 0), tzinfo=HANOI),
+    )
+
+
+def _sample_fair_ensure(fairs: Page) -> bool:
+    """The sample upcoming fair; moved a month ahead again once it has ended,
+    so the home page always has an upcoming fair to show. True if created."""
+    spec = demo_data.SAMPLE_FAIR
+    fair = FairPage.objects.child_of(fairs).filter(slug=spec["slug"]).first()
+    if fair is not None:
+        if fair.end_at < timezone.now():
+            fair.start_at, fair.end_at = _sample_fair_dates()
+            fair.save_revision().publish()
+        return False
+    start_at, end_at = _sample_fair_dates()
+    fair = FairPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        start_at=start_at,
+        end_at=end_at,
+        venue_name=spec["venue_name"],
+        venue_address=spec["venue_address"],
+        latitude=Decimal(spec["latitude"]),
+        longitude=Decimal(spec["longitude"]),
+        organizer=demo_data.ORGANIZER_HANOI,
+        intro=spec["intro"],
+        contact_email=spec["contact_email"],
+        exhibitors=_exhibitors(spec["exhibitors"]),
+        body=[
+            {"type": "paragraph", "value": demo_data.SAMPLE_NOTE},
+            _products_block("Sản phẩm 4–5 sao tại hội chợ"),
+        ],
+        schedule=[
+            {
+                "type": "item",
+                "value": {
+                    "starts_at": (start_at + timedelta(hours=1)).isoformat(),
+                    "title": "Khai mạc hội chợ (dữ liệu mẫu)",
+                    "place": "Sân khấu chính",
+                },
+            },
+            {
+                "type": "item",
+                "value": {
+                    "starts_at": (start_at + timedelta(days=1, hours=6)).isoformat(),
+                    "title": "Hội thảo kết nối giao thương (dữ liệu mẫu)",
+                    "place": "Phòng hội thảo tầng 2",
+                },
+            },
+        ],
+    )
+    _page_publish(fairs, fair)
+    return True
+
+
+def demo_pages_ensure() -> int:
+    """Publish the demo fairs, events and craft villages under the CMS
+    sections: Hanoi's 2020 OCOP fairs and trade-connection events, one
+    sample upcoming fair, and five craft villages linked to the demo
+    producers who work there. Pages are found by slug, so running again
+    creates nothing new and leaves edited pages alone, except that the
+    sample fair moves a month ahead once it has ended. Returns how many
+    pages were created."""
+    from cms.services import cms_sections_ensure
+
+    sections = cms_sections_ensure()
+    created = 0
+    with transaction.atomic():
+        fairs = sections["fairs"]
+        for spec in demo_data.FAIRS_2020:
+            if FairPage.objects.child_of(fairs).filter(slug=spec["slug"]).exists():
+                continue
+            if spec["products"] == "chosen":
+                products = _products_block(
+                    "Sản phẩm tiêu biểu", chosen=_chosen_products(spec["exhibitors"])
+                )
+            else:
+                products = _products_block("Sản phẩm 4–5 sao của Hà Nội")
+            _page_publish(
+                fairs,
+                FairPage(
+                    **_dated_fields(spec),
+                    exhibitors=_exhibitors(spec["exhibitors"]),
+                    body=[{"type": "paragraph", "value": demo_data.APPROXIMATE_NOTE}, products],
+                ),
+            )
+            created += 1
+        created += _sample_fair_ensure(fairs)
+
+        events = sections["events"]
+        for spec in demo_data.EVENTS_2020:
+            if EventPage.objects.child_of(events).filter(slug=spec["slug"]).exists():
+                continue
+            _page_publish(
+                events,
+                EventPage(
+                    **_dated_fields(spec),
+                    kind=EventKind.TRADE_CONNECTION,
+                    body=[{"type": "paragraph", "value": demo_data.APPROXIMATE_NOTE}],
+                ),
+            )
+            created += 1
+
+        villages = sections["villages"]
+        for spec in demo_data.VILLAGES:
+            if CraftVillagePage.objects.child_of(villages).filter(slug=spec["slug"]).exists():
+                continue
+            village = CraftVillagePage(
+                title=spec["title"],
+                slug=spec["slug"],
+                craft=spec["craft"],
+                province=demo_data.VILLAGE_PROVINCE,
+                ward=spec["ward"],
+                intro=spec["intro"],
+                history=spec["history"],
+                recognition=spec["recognition"],
+                body=[{"type": "paragraph", "value": demo_data.VILLAGE_DEMO_NOTE}],
+            )
+            village.producers = _demo_producers(spec["families"])
+            _page_publish(villages, village)
+            created += 1
+    return created
+
+
 def demo_site_setup(
     *, operator_password: str, records: list[dict] | None = None, with_images: bool = True
 ) -> DemoSetupResult:
     """Create the home page and operator, sync the demo registry snapshot and
     price its products. Safe to run again: a re-sync reports no changes and
     products that already have a price keep it."""
+    from cms.services import cms_sections_ensure
+
     with transaction.atomic():
         home_page_ensure()
+        cms_sections_ensure()
         DjangoSite.objects.update_or_create(
             pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Chợ OCOP"}
         )
@@ -186,6 +394,10 @@ def demo_site_setup(
     run = demo_registry_sync(records=records)
     with transaction.atomic():
         priced = demo_prices_assign(with_images=with_images)
+    pages_created = demo_pages_ensure()
     return DemoSetupResult(
-        products_created=run.created, operator_created=operator_created, products_priced=priced
+        products_created=run.created,
+        operator_created=operator_created,
+        products_priced=priced,
+        pages_created=pages_created,
     )

@@ -1,0 +1,101 @@
+"""StreamField blocks for promotional pages.
+
+The product and producer blocks store choices or a query, never a list of
+products frozen at publishing time: they resolve through
+`Product.objects.listable()` each time the page renders, so a product whose
+certificate expires drops off a published page without anyone editing it.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+from cms.choosers import ProducerChooserBlock, ProductChooserBlock
+from marketplace.registry.models import Sector
+
+STAR_CHOICES = [("", _("Mọi hạng sao")), ("3", "3★+"), ("4", "4★+"), ("5", "5★")]
+
+
+class ProductsBlock(blocks.StructBlock):
+    """Chosen products, or a query (group, stars, province, village, limit)."""
+
+    heading = blocks.CharBlock(label=_("Tiêu đề"), required=False)
+    products = blocks.ListBlock(
+        ProductChooserBlock(), label=_("Sản phẩm chọn sẵn"), required=False, default=[]
+    )
+    sector = blocks.ChoiceBlock(
+        choices=[("", _("Mọi ngành")), *Sector.choices], required=False, label=_("Ngành")
+    )
+    min_stars = blocks.ChoiceBlock(choices=STAR_CHOICES, required=False, label=_("Số sao"))
+    province = blocks.CharBlock(required=False, label=_("Tỉnh/thành phố"))
+    village = blocks.PageChooserBlock(
+        page_type="cms.CraftVillagePage", required=False, label=_("Làng nghề")
+    )
+    limit = blocks.IntegerBlock(default=8, min_value=1, max_value=48, label=_("Số sản phẩm tối đa"))
+
+    class Meta:
+        icon = "tag"
+        label = _("Sản phẩm OCOP")
+        template = "cms/blocks/products_block.html"
+        help_text = _(
+            "Chọn sản phẩm cụ thể, hoặc để trống và lọc theo ngành, số sao, tỉnh, làng nghề. "
+            "Sản phẩm hết hạn chứng nhận tự ẩn khỏi trang."
+        )
+
+    def get_context(self, value, parent_context=None):
+        from cms.selectors import block_products
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["resolved_products"] = block_products(
+            chosen_ids=[product.pk for product in value["products"] if product],
+            sector=value["sector"],
+            min_stars=int(value["min_stars"]) if value["min_stars"] else None,
+            province=value["province"],
+            village=value["village"].specific if value["village"] else None,
+            limit=value["limit"] or 8,
+        )
+        return context
+
+
+class ProducersBlock(blocks.StructBlock):
+    """Chosen producers, each with how many products it sells today."""
+
+    heading = blocks.CharBlock(label=_("Tiêu đề"), required=False)
+    producers = blocks.ListBlock(ProducerChooserBlock(), label=_("Chủ thể"))
+
+    class Meta:
+        icon = "group"
+        label = _("Chủ thể OCOP")
+        template = "cms/blocks/producers_block.html"
+
+    def get_context(self, value, parent_context=None):
+        from cms.selectors import block_producers
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["resolved_producers"] = block_producers(
+            [producer.pk for producer in value["producers"] if producer]
+        )
+        return context
+
+
+class ScheduleItemBlock(blocks.StructBlock):
+    starts_at = blocks.DateTimeBlock(label=_("Thời gian"))
+    title = blocks.CharBlock(label=_("Hoạt động"))
+    place = blocks.CharBlock(label=_("Địa điểm"), required=False)
+
+    class Meta:
+        icon = "time"
+
+
+class GalleryImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Ảnh"))
+    caption = blocks.CharBlock(label=_("Chú thích"), required=False)
+
+
+def body_blocks():
+    """The blocks every promotional page's body offers."""
+    return [
+        ("paragraph", blocks.RichTextBlock(label=_("Đoạn văn"))),
+        ("products", ProductsBlock()),
+        ("producers", ProducersBlock()),
+    ]

@@ -1,0 +1,2 @@
+"""Wagtail page types, one module per section; `cms/models.py` imports them
+so Django finds the models."""

@@ -1,0 +1,68 @@
+"""Trade fairs (hội chợ): an index with upcoming and past fairs, and one page
+per fair with its exhibitors, featured products, schedule and gallery."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+
+from cms.blocks import ScheduleItemBlock
+from cms.choosers import ProducerChooserBlock
+from cms.pages.common import DatedPage, PromoPage
+
+
+class FairIndexPage(PromoPage):
+    """The fairs section; organizers may add fairs only here."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = PromoPage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.FairPage"]
+    max_count = 1
+    template = "cms/fair_index_page.html"
+
+    class Meta:
+        verbose_name = _("danh sách hội chợ")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        fairs = FairPage.objects.child_of(self)
+        context["upcoming"] = fairs.upcoming()
+        context["past"] = fairs.past()[:24]
+        return context
+
+
+class FairPage(DatedPage):
+    """One trade fair: dates, venue (address and coordinates), organizer,
+    exhibiting producers, featured products, schedule, gallery, contact."""
+
+    exhibitors = StreamField(
+        [("producer", ProducerChooserBlock(label=_("Chủ thể")))],
+        verbose_name=_("chủ thể tham gia"),
+        blank=True,
+    )
+    schedule = StreamField(
+        [("item", ScheduleItemBlock())], verbose_name=_("lịch trình"), blank=True
+    )
+
+    content_panels = (
+        PromoPage.content_panels
+        + DatedPage.dated_panels
+        + [FieldPanel("body"), FieldPanel("exhibitors"), FieldPanel("schedule")]
+        + DatedPage.contact_panels
+    )
+    parent_page_types = ["cms.FairIndexPage"]
+    subpage_types = []
+    template = "cms/fair_page.html"
+
+    class Meta:
+        verbose_name = _("hội chợ")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import block_producers
+
+        context = super().get_context(request, *args, **kwargs)
+        context["exhibiting_producers"] = block_producers(
+            [block.value.pk for block in self.exhibitors if block.value]
+        )
+        return context

@@ -1,0 +1,46 @@
+"""The site's front door at `/`."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+
+from cms.pages.common import PromoPage
+
+
+class HomePage(PromoPage):
+    """A hero, upcoming fairs, featured products, headline figures
+    (products, producers, villages) and the latest stories.
+
+    Products and figures come through `Product.objects.listable()`, so the
+    page never shows what the shop may not sell today.
+    """
+
+    hero_title = models.CharField(_("tiêu đề chính"), max_length=200, blank=True)
+    hero_text = models.TextField(_("lời giới thiệu"), blank=True)
+    body = RichTextField(_("nội dung"), blank=True)
+
+    content_panels = PromoPage.content_panels + [
+        FieldPanel("hero_title"),
+        FieldPanel("hero_text"),
+        FieldPanel("body"),
+    ]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.FairIndexPage", "cms.EventIndexPage", "cms.CraftVillageIndexPage"]
+    template = "cms/home_page.html"
+
+    class Meta:
+        verbose_name = _("trang chủ")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+        from cms.pages.fairs import FairPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_products"] = selectors.featured_products(limit=8)
+        context["upcoming_fairs"] = FairPage.objects.upcoming()[:3]
+        context["figures"] = selectors.headline_figures()
+        context["latest_stories"] = selectors.latest_stories(limit=3)
+        return context

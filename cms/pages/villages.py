@@ -1,0 +1,98 @@
+"""Craft villages (làng nghề): their craft, place, history and recognition,
+their producers and what those producers sell today."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.fields import RichTextField, StreamField
+
+from cms.blocks import GalleryImageBlock, body_blocks
+from cms.pages.common import PromoPage
+
+
+class CraftVillageIndexPage(PromoPage):
+    """All craft villages, filtered by craft and province (`?craft=&province=`)."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = PromoPage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CraftVillagePage"]
+    max_count = 1
+    template = "cms/craft_village_index_page.html"
+
+    class Meta:
+        verbose_name = _("danh sách làng nghề")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        villages = CraftVillagePage.objects.child_of(self).live().order_by("title")
+        crafts = sorted(set(villages.values_list("craft", flat=True)) - {""})
+        provinces = sorted(set(villages.values_list("province", flat=True)) - {""})
+        craft = request.GET.get("craft", "")
+        province = request.GET.get("province", "")
+        if craft in crafts:
+            villages = villages.filter(craft=craft)
+        if province in provinces:
+            villages = villages.filter(province=province)
+        context.update(
+            villages=villages,
+            crafts=crafts,
+            provinces=provinces,
+            chosen_craft=craft if craft in crafts else "",
+            chosen_province=province if province in provinces else "",
+        )
+        return context
+
+
+class CraftVillagePage(PromoPage):
+    """One craft village and the OCOP producers who work there."""
+
+    craft = models.CharField(_("nghề"), max_length=100, db_index=True)
+    province = models.CharField(_("tỉnh/thành phố"), max_length=100, db_index=True)
+    ward = models.CharField(_("xã/phường"), max_length=100, blank=True)
+    intro = models.TextField(_("giới thiệu ngắn"), blank=True)
+    history = RichTextField(_("lịch sử"), blank=True)
+    recognition = models.CharField(
+        _("công nhận"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Làng nghề truyền thống, được công nhận năm 2010."),
+    )
+    producers = ParentalManyToManyField(
+        "registry.Producer",
+        verbose_name=_("chủ thể trong làng"),
+        blank=True,
+        related_name="villages",
+    )
+    body = StreamField(body_blocks(), verbose_name=_("nội dung"), blank=True)
+    gallery = StreamField(
+        [("image", GalleryImageBlock())], verbose_name=_("thư viện ảnh"), blank=True
+    )
+
+    content_panels = PromoPage.content_panels + [
+        FieldRowPanel([FieldPanel("craft"), FieldPanel("province"), FieldPanel("ward")]),
+        FieldPanel("intro"),
+        FieldPanel("history"),
+        FieldPanel("recognition"),
+        FieldPanel("producers"),
+        FieldPanel("body"),
+        FieldPanel("gallery"),
+    ]
+    parent_page_types = ["cms.CraftVillageIndexPage"]
+    subpage_types = []
+    template = "cms/craft_village_page.html"
+
+    class Meta:
+        verbose_name = _("làng nghề")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.selectors import block_producers, village_products
+
+        context = super().get_context(request, *args, **kwargs)
+        context["village_producers"] = block_producers(
+            list(self.producers.values_list("pk", flat=True))
+        )
+        context["village_products"] = village_products(self, limit=24)
+        return context
