@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 
@@ -41,6 +41,29 @@ class DatedPageQuerySet(PageQuerySet):
         """Live fairs or events that have ended, most recent first."""
         now = now or timezone.now()
         return self.live().filter(end_at__lt=now).order_by("-start_at", "-pk")
+
+
+class DatedIndexPage(PromoPage):
+    """A section of dated pages (fairs, or events): its upcoming ones, then
+    its past ones. Subclasses name their `child_model`."""
+
+    intro = RichTextField(_("giới thiệu"), blank=True)
+
+    content_panels = PromoPage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+    child_model = None
+    past_shown = 24
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = self.child_model.objects.child_of(self)
+        context["upcoming"] = children.upcoming()
+        context["past"] = children.past()[: self.past_shown]
+        return context
 
 
 class DatedPage(PromoPage):

@@ -4,9 +4,8 @@ upcoming and past events, and one page per event."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
 
-from cms.pages.common import DatedPage, PromoPage
+from cms.pages.common import DatedIndexPage, DatedPage, PromoPage
 
 
 class EventKind(models.TextChoices):
@@ -15,26 +14,14 @@ class EventKind(models.TextChoices):
     TRADE_CONNECTION = "trade-connection", _("Kết nối giao thương")
 
 
-class EventIndexPage(PromoPage):
+class EventIndexPage(DatedIndexPage):
     """The events section; organizers may add events only here."""
 
-    intro = RichTextField(_("giới thiệu"), blank=True)
-
-    content_panels = PromoPage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.EventPage"]
-    max_count = 1
     template = "cms/event_index_page.html"
 
     class Meta:
         verbose_name = _("danh sách sự kiện")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        events = EventPage.objects.child_of(self)
-        context["upcoming"] = events.upcoming()
-        context["past"] = events.past()[:24]
-        return context
 
 
 class EventPage(DatedPage):
@@ -60,3 +47,7 @@ class EventPage(DatedPage):
 
     class Meta:
         verbose_name = _("sự kiện")
+
+
+# assigned here because EventPage is defined after its index
+EventIndexPage.child_model = EventPage

@@ -3,33 +3,21 @@ per fair with its exhibitors, featured products, schedule and gallery."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 
 from cms.blocks import ScheduleItemBlock
 from cms.choosers import ProducerChooserBlock
-from cms.pages.common import DatedPage, PromoPage
+from cms.pages.common import DatedIndexPage, DatedPage, PromoPage
 
 
-class FairIndexPage(PromoPage):
+class FairIndexPage(DatedIndexPage):
     """The fairs section; organizers may add fairs only here."""
 
-    intro = RichTextField(_("giới thiệu"), blank=True)
-
-    content_panels = PromoPage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.FairPage"]
-    max_count = 1
     template = "cms/fair_index_page.html"
 
     class Meta:
         verbose_name = _("danh sách hội chợ")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        fairs = FairPage.objects.child_of(self)
-        context["upcoming"] = fairs.upcoming()
-        context["past"] = fairs.past()[:24]
-        return context
 
 
 class FairPage(DatedPage):
@@ -66,3 +54,7 @@ class FairPage(DatedPage):
             [block.value.pk for block in self.exhibitors if block.value]
         )
         return context
+
+
+# assigned here because FairPage is defined after its index
+FairIndexPage.child_model = FairPage
