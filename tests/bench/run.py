@@ -12,7 +12,8 @@ compare as ratios:
   (baseline), plus the database backend.
 - checkout (tests/bench/order_bench.py): COD orders per minute by 8
   concurrent clients, p95 checkout latency; baseline: one client.
-- pages: the home and catalogue pages (the catalogue on OpenSearch);
+- pages: the home, catalogue, a fair (query-mode products block) and a
+  craft-village page (the catalogue on OpenSearch);
   baseline: `/healthz/` (one query, no template).
 
 It runs on PostgreSQL (the production database) in a throwaway database
@@ -247,9 +248,21 @@ def bench_pages(requests: int, warmup: int) -> dict:
     from django.test import Client
     from tqdm import tqdm
 
+    from cms.models import CraftVillagePage, FairPage
+
+    # a fair whose body holds a query-mode products block (4★+ in Hà Nội,
+    # resolved through listable() over every synced product) and a craft
+    # village page listing its producers' products
+    fair = FairPage.objects.live().filter(slug="le-hoi-nong-nghiep-lang-nghe-ha-noi-2020").first()
+    village = CraftVillagePage.objects.live().filter(slug="bat-trang").first()
+    paths = dict(PAGES)
+    if fair:
+        paths["fair_page"] = fair.url
+    if village:
+        paths["village_page"] = village.url
     client = Client()
     results = {}
-    for name, path in tqdm(PAGES.items(), desc="pages", unit="page"):
+    for name, path in tqdm(paths.items(), desc="pages", unit="page"):
         results[name] = _time_page(client, path, warmup=warmup, requests=requests)
     baseline = results["baseline_healthz"]["requests_per_second"]
     for figures in results.values():
@@ -297,6 +310,11 @@ def main() -> None:
     print("Pricing the synced products as their producers would…", file=sys.stderr)
     home_page_ensure()
     demo_prices_assign(with_images=False)
+    from cms.services import cms_sections_ensure
+    from marketplace.core.services import demo_pages_ensure
+
+    cms_sections_ensure()
+    demo_pages_ensure()
     print(f"Rebuilding the index and timing {args.queries} searches…", file=sys.stderr)
     try:
         search = bench_search(queries=args.queries, warmup=args.warmup)
