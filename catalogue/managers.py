@@ -31,6 +31,16 @@ class ProductQuerySet(OscarProductQuerySet):
         priced = StockRecord.objects.filter(product=OuterRef("pk"), price__isnull=False)
         return self.browsable().filter(is_public=True).filter(Exists(priced))
 
+    def for_cards(self):
+        """Everything a product card reads (class, images, certificate,
+        producer, stock records), so a grid of cards costs a fixed handful
+        of queries."""
+        return (
+            self.base_queryset()
+            .select_related("certificate__producer")
+            .prefetch_related("stockrecords__partner")
+        )
+
     def of_producer(self, producer):
         """Products sold under this producer's certificates, listable or not:
         what the producer's workspace shows and may edit."""

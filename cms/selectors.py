@@ -11,18 +11,9 @@ from oscar.core.loading import get_model
 Product = get_model("catalogue", "Product")
 
 
-def _cards(queryset):
-    """What a product card needs, in few queries."""
-    return (
-        queryset.base_queryset()
-        .select_related("certificate__producer")
-        .prefetch_related("stockrecords__partner")
-    )
-
-
 def featured_products(*, limit: int):
     """The newest listable products, for the home page."""
-    return _cards(Product.objects.listable()).order_by("-date_created", "-pk")[:limit]
+    return Product.objects.listable().for_cards().order_by("-date_created", "-pk")[:limit]
 
 
 def block_products(
@@ -37,7 +28,7 @@ def block_products(
     """A product block's products as of today: the chosen ones (in the
     editor's order) that are still listable, or else those matching the
     query, best-rated first."""
-    listable = _cards(Product.objects.listable())
+    listable = Product.objects.listable().for_cards()
     if chosen_ids:
         found = {p.pk: p for p in listable.filter(pk__in=chosen_ids)}
         return [found[pk] for pk in chosen_ids if pk in found][:limit]

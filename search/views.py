@@ -74,15 +74,22 @@ class _BackendResults:
         self._result = None
         self._window: tuple[int, int] | None = None
 
-    def _run(self, offset: int, limit: int):
-        """Search once per window: the paginator's count and its page slice
-        for the expected page are answered by the same backend query."""
-        if self._window != (offset, limit):
-            self.request.offset, self.request.limit = offset, limit
-            self._result = self.backend.search(self.request)
-            self._window = (offset, limit)
-            self.facets = self._result.facets
-        return self._result
+    def _run(self, offset: int, limit: int) -> list[int]:
+        """The ids in [offset, offset + limit), searching once per page: the
+        paginator counts with the full page window and then asks for a
+        shorter slice on the last page, which the stored window answers.
+        Windows never reach past OpenSearch's `max_result_window`, whose
+        refusal would trip the fallback breaker for everyone."""
+        limit = max(0, min(limit, MAX_RESULT_WINDOW - offset))
+        if self._window is not None:
+            start, stop = self._window
+            if start == offset and offset + limit <= stop:
+                return self._result.ids[:limit]
+        self.request.offset, self.request.limit = offset, limit
+        self._result = self.backend.search(self.request)
+        self._window = (offset, offset + limit)
+        self.facets = self._result.facets
+        return self._result.ids
 
     @property
     def total(self) -> int:
@@ -94,19 +101,18 @@ class _BackendResults:
         return min(self.total, MAX_RESULT_WINDOW)
 
     def __getitem__(self, item: slice):
-        result = self._run(item.start or 0, (item.stop or 0) - (item.start or 0))
-        # Through listable() again: a stale index can never show a product
-        # the rule refuses, and rows carry `listed_on`, so the price and
-        # basket button on each card need no further query.
-        products = (
-            Product.objects.listable(self.request.on)
-            .filter(pk__in=result.ids)
-            .base_queryset()
-            .select_related("certificate")
-            .prefetch_related("stockrecords__partner")
-        )
-        by_id = {p.pk: p for p in products}
-        return [by_id[pk] for pk in result.ids if pk in by_id]
+        ids = self._run(item.start or 0, (item.stop or 0) - (item.start or 0))
+        return listable_in_order(ids, self.request.on)
+
+
+def listable_in_order(ids: list[int], on) -> list:
+    """The products behind a backend's ids, in its order, through listable()
+    again: a stale index can never show a product the rule refuses, and rows
+    carry `listed_on`, so the price and basket button on each card need no
+    further query."""
+    products = Product.objects.listable(on).filter(pk__in=ids).for_cards()
+    by_id = {p.pk: p for p in products}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class ProductListView(ListView):
@@ -236,16 +242,9 @@ class SuggestView(View):
         if len(query) >= 2:
             today = today_in_vietnam()
             ids = search_backend().suggest(on=today, text=query, limit=self.limit)
-            # through listable() like every listing: a stale index cannot
-            # suggest a product the rule refuses
-            by_id = {
-                p.pk: p
-                for p in Product.objects.listable(today)
-                .filter(pk__in=ids)
-                .select_related("certificate")
-                .prefetch_related("stockrecords")
-            }
-            products = [_suggestion(by_id[pk]) for pk in ids if pk in by_id]
+            products = [
+                _suggestion(product, request.strategy) for product in listable_in_order(ids, today)
+            ]
         response = JsonResponse(
             {
                 "query": query,
@@ -257,15 +256,15 @@ class SuggestView(View):
         return response
 
 
-def _suggestion(product) -> dict:
+def _suggestion(product, strategy) -> dict:
+    """Title, link, stars and the price the strategy would charge."""
     from oscar.templatetags.currency_filters import currency
 
-    records = list(product.stockrecords.all())
-    price = records[0].price if records and records[0].price is not None else None
+    price = strategy.fetch_for_product(product).price
     return {
         "id": product.pk,
         "title": product.title,
         "url": product.get_absolute_url(),
-        "stars": product.certificate.stars if product.certificate_id else None,
-        "price": currency(price) if price is not None else "",
+        "stars": product.certificate.stars,
+        "price": currency(price.incl_tax) if price.exists else "",
     }

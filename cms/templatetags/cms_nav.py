@@ -8,12 +8,12 @@ register = template.Library()
 
 @register.simple_tag
 def section_pages():
-    """Live section index pages, in the order the header shows them."""
+    """Live, public section index pages, fairs then events then villages:
+    one page query on every request, whatever the number of sections."""
+    from wagtail.models import Page
+
     from cms.models import CraftVillageIndexPage, EventIndexPage, FairIndexPage
 
-    pages = []
-    for model in (FairIndexPage, EventIndexPage, CraftVillageIndexPage):
-        page = model.objects.live().public().first()
-        if page:
-            pages.append(page)
-    return pages
+    order = [FairIndexPage, EventIndexPage, CraftVillageIndexPage]
+    pages = Page.objects.live().public().type(*order)
+    return sorted(pages, key=lambda page: order.index(page.specific_class))

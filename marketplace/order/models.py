@@ -85,7 +85,7 @@ class Parcel(models.Model):
 
     def lines(self):
         """This parcel's order lines: the producer's own, never the others'."""
-        return self.order.lines.filter(partner_id=self.producer.partner_id)
+        return self.order.lines.filter(partner__producer=self.producer_id)
 
 
 from oscar.apps.order.models import *  # noqa: E402,F403

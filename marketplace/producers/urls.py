@@ -9,5 +9,4 @@ urlpatterns = [
     path("nhan-tai-khoan/<int:pk>/gui-ma/", views.claim_send, name="claim-send"),
     path("nhan-tai-khoan/<int:pk>/", views.claim_code, name="claim-code"),
     path("<int:pk>/", views.producer_shop, name="shop"),
-    path("<int:pk>-<slug:slug>/", views.producer_shop, name="shop-slug"),
 ]

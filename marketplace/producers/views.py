@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from oscar.core.loading import get_model
 
 from marketplace.producers.models import ProducerMembership
 from marketplace.producers.services import (
@@ -15,6 +16,8 @@ from marketplace.producers.services import (
     producers_named,
 )
 from marketplace.registry.models import Producer
+
+Product = get_model("catalogue", "Product")
 
 login = login_required(login_url="customer:login")
 
@@ -73,26 +76,11 @@ def claim_code(request, pk: int):
     )
 
 
-def producer_shop(request, pk: int, slug: str = ""):
+def producer_shop(request, pk: int):
     """A producer's public page: who they are, where, their story, and the
     products the listing rule lets the shop sell today."""
-    from django.http import Http404
-    from django.utils.text import slugify
-    from oscar.core.loading import get_model
-
-    producer = get_object_or_404(Producer, pk=pk)
-    if not producer.is_active:
-        raise Http404
-    Product = get_model("catalogue", "Product")
-    products = (
-        Product.objects.listable()
-        .filter(certificate__producer=producer)
-        .select_related("certificate")
-        .prefetch_related("stockrecords__partner", "images")
-        .order_by("title")
-    )
+    producer = get_object_or_404(Producer, pk=pk, is_active=True)
+    products = Product.objects.of_producer(producer).listable().for_cards().order_by("title")
     return render(
-        request,
-        "producers/producer_shop.html",
-        {"producer": producer, "products": products, "canonical_slug": slugify(producer.name)},
+        request, "producers/producer_shop.html", {"producer": producer, "products": products}
     )

@@ -53,10 +53,17 @@ def test_refunding_a_line_unit_by_unit_sums_to_what_was_paid(admin_client, paid_
 
 
 def test_the_same_refund_form_submitted_twice_refunds_once(admin_client, paid_order):
+    # one unit, so money is left after the first refund: only the request
+    # key can stop the second
+    line = paid_order.lines.get()
+    one_unit = {"scope": "lines", f"line-{line.pk}": "1", "request_key": "k-unit"}
+    admin_client.post(_refund_url(paid_order), one_unit)
+    admin_client.post(_refund_url(paid_order), one_unit)
+    assert list(Refund.objects.values_list("amount", flat=True)) == [150000]
     data = {"scope": "order", "request_key": "k-double"}
     admin_client.post(_refund_url(paid_order), data)
     admin_client.post(_refund_url(paid_order), data)
-    assert Refund.objects.count() == 1
+    assert Refund.objects.count() == 2
 
 
 def test_customers_cannot_refund(client, django_user_model, paid_order):

@@ -27,11 +27,13 @@ def test_find_send_and_enter_the_code(
     client, signed_in, mailoutbox, django_capture_on_commit_callbacks
 ):
     producer = producer_create("HTX Gốm sứ Bát Tràng", email="htx@battrang.vn")
-    # the producer is found without accents, and the email is masked
+    producer_create("HTX Lụa Vạn Phúc", email="htx@vanphuc.vn")
+    # the producer is found without accents, others are not, and the email is masked
     found = client.get(reverse("producers:claim-find"), {"q": "gom su bat trang"})
     html = found.content.decode()
     assert "HTX Gốm sứ Bát Tràng" in html and "h***@battrang.vn" in html
     assert "htx@battrang.vn" not in html
+    assert "HTX Lụa Vạn Phúc" not in html
     # sending the code mails the registry address
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(reverse("producers:claim-send", args=[producer.pk]))

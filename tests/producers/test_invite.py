@@ -13,8 +13,10 @@ def test_an_operator_invites_a_producer_at_its_registry_email(
     admin_client, admin_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     producer = producer_create("HTX Lụa Vạn Phúc", email="htx@vanphuc.vn")
+    producer_create("HTX Gốm Bát Tràng", email="htx@battrang.vn")
     listing = admin_client.get(reverse("producers-dashboard:list"), {"q": "lua van phuc"})
     assert "HTX Lụa Vạn Phúc" in listing.content.decode()
+    assert "HTX Gốm Bát Tràng" not in listing.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("producers-dashboard:invite", args=[producer.pk]))
     claim = ProducerClaim.objects.get()

@@ -29,9 +29,15 @@ class Workspace:
 
 
 def membership_of(user) -> ProducerMembership | None:
+    """The user's membership, read through the one-to-one relation, which
+    Django caches on `request.user`: the access check, the dashboard menu
+    and the site header then share one query."""
     if not user.is_authenticated:
         return None
-    return ProducerMembership.objects.filter(user=user).select_related("producer").first()
+    try:
+        return user.producer_membership
+    except ProducerMembership.DoesNotExist:
+        return None
 
 
 def workspace_for(request) -> Workspace | None:

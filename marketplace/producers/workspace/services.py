@@ -23,7 +23,6 @@ StockRecord = get_model("partner", "StockRecord")
 
 # What a producer may change on their product (the rest is the registry's).
 PRODUCT_FIELDS = ("description", "story", "weight_grams")
-PRODUCER_FIELDS = ("story", "allows_pickup")
 # Statuses a producer moves their own parcel to; cancelling (and refunding)
 # stays with operators.
 PRODUCER_PARCEL_STEPS = ("packed", "shipped", "delivered")

@@ -104,9 +104,7 @@ def parcel_detail(request, pk: int):
         _own_parcels(request).select_related("order__shipping_address"), pk=pk
     )
     order = parcel.order
-    lines = list(
-        order.lines.filter(partner_id=request.workspace.producer.partner_id).order_by("pk")
-    )
+    lines = list(parcel.lines().order_by("pk"))
     own_subtotal = sum((line.line_price_incl_tax for line in lines), Decimal(0))
     own_total = own_subtotal + parcel.shipping_charge
     collect_on_delivery = (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from catalogue.listing import listing_status
 from catalogue.managers import today_in_vietnam
 from marketplace.producers.workspace import services
 from marketplace.producers.workspace.access import workspace_render, workspace_view
@@ -74,7 +75,7 @@ def _edit_page(request, product, form, image_form):
             "certificate": product.certificate,
             "stock": _own_stock(product, producer),
             "standing": certificate_standing(product.certificate, today_in_vietnam()),
-            "listed": Product.objects.listable().filter(pk=product.pk).exists(),
+            "listing": listing_status(product),
             "form": form,
             "image_form": image_form,
             "max_images": services.MAX_IMAGES_PER_PRODUCT,

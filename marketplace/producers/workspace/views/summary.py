@@ -107,7 +107,7 @@ def product_counts(producer) -> dict:
     priced = StockRecord.objects.filter(
         product=OuterRef("pk"), partner_id=producer.partner_id, price__isnull=False
     )
-    listable = Product.objects.listable().filter(certificate__producer=producer).values("pk")
+    listable = Product.objects.of_producer(producer).listable().values("pk")
     return Product.objects.of_producer(producer).aggregate(
         total=Count("pk"),
         listable=Count("pk", filter=Q(pk__in=listable)),
