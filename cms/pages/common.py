@@ -60,7 +60,12 @@ class DatedIndexPage(PromoPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        children = self.child_model.objects.child_of(self)
+        # cards show each page's sharing image: load images and renditions together
+        children = (
+            self.child_model.objects.child_of(self)
+            .select_related("og_image")
+            .prefetch_related("og_image__renditions")
+        )
         context["upcoming"] = children.upcoming()
         context["past"] = children.past()[: self.past_shown]
         return context

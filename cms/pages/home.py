@@ -40,7 +40,11 @@ class HomePage(PromoPage):
 
         context = super().get_context(request, *args, **kwargs)
         context["featured_products"] = selectors.featured_products(limit=8)
-        context["upcoming_fairs"] = FairPage.objects.upcoming()[:3]
+        context["upcoming_fairs"] = (
+            FairPage.objects.upcoming()
+            .select_related("og_image")
+            .prefetch_related("og_image__renditions")[:3]
+        )
         context["figures"] = selectors.headline_figures()
         context["latest_stories"] = selectors.latest_stories(limit=3)
         return context

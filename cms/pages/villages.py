@@ -27,7 +27,13 @@ class CraftVillageIndexPage(PromoPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        villages = CraftVillagePage.objects.child_of(self).live().order_by("title")
+        villages = (
+            CraftVillagePage.objects.child_of(self)
+            .live()
+            .select_related("og_image")
+            .prefetch_related("og_image__renditions")
+            .order_by("title")
+        )
         crafts = sorted(set(villages.values_list("craft", flat=True)) - {""})
         provinces = sorted(set(villages.values_list("province", flat=True)) - {""})
         craft = request.GET.get("craft", "")

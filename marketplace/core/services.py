@@ -24,6 +24,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail.models import Site as WagtailSite
 
+from catalogue.managers import today_in_vietnam
 from cms.models import CraftVillagePage, EventKind, EventPage, FairPage, HomePage
 from marketplace.core import demo_data
 
@@ -241,7 +242,7 @@ def _page_publish(parent: Page, page: Page) -> Page:
 def _sample_fair_dates() -> tuple[datetime, datetime]:
     """Starting in a month at 8:00 Hanoi time, ending at 21:00 on its last day."""
     spec = demo_data.SAMPLE_FAIR
-    first_day = timezone.localdate(timezone=HANOI) + timedelta(days=spec["starts_in_days"])
+    first_day = today_in_vietnam() + timedelta(days=spec["starts_in_days"])
     last_day = first_day + timedelta(days=spec["days"] - 1)
     return (
         datetime.combine(first_day, time(8, 0), tzinfo=HANOI),

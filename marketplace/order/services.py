@@ -147,49 +147,61 @@ def order_place(
     request=None,
 ):
     """Place `basket` as an order and return it; calling again for the
-    same basket returns the same order."""
-    if not expected_prices_seen:
-        # Repriced lines are saved (and this savepoint released) before the
-        # buyer is told, so the next "Đặt hàng" finds them at the price shown.
-        changes = []
-        with transaction.atomic():
-            if Basket.objects.select_for_update().get(pk=basket.pk).status != Basket.SUBMITTED:
-                changes = basket_reprice(strategy_ensure(basket, user=user, request=request))
-        if changes:
-            raise PricesChanged(changes)
+    same basket returns the same order.
+
+    Lines are repriced under the basket's row lock. If a price moved and the
+    buyer has not seen it (`expected_prices_seen=False`), the new prices are
+    committed and `PricesChanged` is raised, so the next "Đặt hàng" places
+    at the price shown."""
     with transaction.atomic():
         locked = Basket.objects.select_for_update().get(pk=basket.pk)
         if locked.status == Basket.SUBMITTED:
             return Order.objects.get(basket_id=basket.pk)
-        if basket.is_empty:
-            raise CheckoutRefused(_("Giỏ hàng đang trống."))
-        basket_reprice(strategy_ensure(basket, user=user, request=request))
-        quote = checkout_quote(
-            basket,
-            delivery=delivery,
-            pickup_producer_ids=pickup_producer_ids,
-            user=user,
-            request=request,
-        )
-        plans, shipping, total = quote.plans, quote.shipping, quote.total
-        order = OrderCreator().place_order(
-            basket,
-            total,
-            _ParcelShipping(shipping),
-            Price(currency=basket.currency, excl_tax=shipping, incl_tax=shipping),
-            parcels={plan.producer: (plan.charge, plan.pickup) for plan in plans},
-            user=user,
-            shipping_address=_address(delivery),
-            order_number=OrderNumberGenerator().order_number(basket),
-            guest_email="" if user and user.is_authenticated else email,
-            payment_method=payment_method,
-            payment_state=payment_state,
-            request=request,
-        )
-        locked.submit()
-        basket.status = Basket.SUBMITTED
-        transaction.on_commit(lambda: order_confirmation_mail_task.delay(order.pk))
-    return order
+        changes = basket_reprice(strategy_ensure(basket, user=user, request=request))
+        if not changes or expected_prices_seen:
+            order = _order_create(
+                basket,
+                delivery=delivery,
+                email=email,
+                user=user,
+                pickup_producer_ids=pickup_producer_ids,
+                payment_method=payment_method,
+                payment_state=payment_state,
+                request=request,
+            )
+            locked.submit()
+            basket.status = Basket.SUBMITTED
+            transaction.on_commit(lambda: order_confirmation_mail_task.delay(order.pk))
+            return order
+    raise PricesChanged(changes)
+
+
+def _order_create(
+    basket, *, delivery, email, user, pickup_producer_ids, payment_method, payment_state, request
+):
+    """Oscar's order, with one parcel per producer, at the checkout quote
+    (call under the basket's row lock)."""
+    quote = checkout_quote(
+        basket,
+        delivery=delivery,
+        pickup_producer_ids=pickup_producer_ids,
+        user=user,
+        request=request,
+    )
+    return OrderCreator().place_order(
+        basket,
+        quote.total,
+        _ParcelShipping(quote.shipping),
+        Price(currency=basket.currency, excl_tax=quote.shipping, incl_tax=quote.shipping),
+        parcels={plan.producer: (plan.charge, plan.pickup) for plan in quote.plans},
+        user=user,
+        shipping_address=_address(delivery),
+        order_number=OrderNumberGenerator().order_number(basket),
+        guest_email="" if user and user.is_authenticated else email,
+        payment_method=payment_method,
+        payment_state=payment_state,
+        request=request,
+    )
 
 
 class PricesChanged(CheckoutRefused):

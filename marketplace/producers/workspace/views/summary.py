@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from oscar.core.loading import get_model
 
+from catalogue.managers import today_in_vietnam
 from marketplace.order.models import Parcel, ParcelStatus
 from marketplace.producers.workspace.access import workspace_render, workspace_view
 
@@ -56,7 +56,7 @@ def monthly_revenue(producer, *, today: date | None = None) -> list[dict]:
     with zero for months without sales. The database groups by month
     (TruncMonth in Asia/Ho_Chi_Minh) so only twelve rows come back; the
     bars' heights are a share of the best month, for a chart with no JS."""
-    starts = month_starts(today or timezone.localdate(timezone=VIETNAM))
+    starts = month_starts(today or today_in_vietnam())
     since = datetime.combine(starts[0], time.min, tzinfo=VIETNAM)
     rows = (
         own_sold_lines(producer)
