@@ -1,5 +1,5 @@
-"""Reindex a product when it, its stock record, its categories or its
-certificate change (after commit).
+"""Reindex a product when it, its stock record, its categories, its
+certificate or its producer change (after commit, once per transaction).
 
 This is the one place signals are used for business effects (design.md §8,
 rule 4): the reindex must follow every write, including Oscar's own
@@ -11,7 +11,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
-from marketplace.registry.models import Certificate
+from marketplace.registry.models import Certificate, Producer
 from search.tasks import reindex_on_commit
 
 Product = get_model("catalogue", "Product")
@@ -34,6 +34,16 @@ def stockrecord_saved(sender, instance, raw=False, **kwargs):
 def certificate_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         reindex_on_commit(Product.objects.filter(certificate=instance).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Producer, dispatch_uid="search-reindex-producer")
+def producer_saved(sender, instance, raw=False, created=False, **kwargs):
+    """The index carries the producer's name, province and ward, so any
+    change to a producer reaches its products' documents."""
+    if not raw and not created:
+        reindex_on_commit(
+            Product.objects.filter(certificate__producer=instance).values_list("pk", flat=True)
+        )
 
 
 @receiver(m2m_changed, sender=Product.categories.through, dispatch_uid="search-reindex-categories")

@@ -42,11 +42,54 @@ def index_rebuild_task() -> str:
     return index_rebuild(client=opensearch_client(timeout=60))
 
 
+class _ReindexGroup:
+    """The products a transaction asked to reindex. Every write in the
+    transaction adds to it; the first of its after-commit callbacks to run
+    reindexes them all, once, and the rest find nothing left to do. A save
+    receiver and a bulk sync touching one product thus reindex it once."""
+
+    def __init__(self, hooks: list) -> None:
+        self.hooks = hooks  # the connection's run_on_commit list it belongs to
+        self.pending: set[int] = set()
+
+    def flush(self) -> None:
+        ids, self.pending = sorted(self.pending), set()
+        for start in range(0, len(ids), CHUNK):
+            reindex_products_task.delay(ids[start : start + CHUNK])
+
+
+class _ReindexBatch:
+    """One after-commit callback: the products one write asked for."""
+
+    def __init__(self, group: _ReindexGroup, product_ids: set[int]) -> None:
+        self.group = group
+        self.product_ids = product_ids
+
+    def __call__(self) -> None:
+        self.group.flush()
+
+
 def reindex_on_commit(product_ids) -> None:
-    """Queue reindexing of `product_ids` once the current transaction commits."""
+    """Queue reindexing of `product_ids` once the current transaction commits.
+
+    Each call registers its own callback, so a savepoint rollback drops
+    exactly its callbacks, as Django does for any hook; the transaction's
+    group then reindexes the union once. Outside a transaction Django runs
+    the hook at once. A commit (or a rollback to a savepoint) gives the
+    connection a new hook list, and with it a new group.
+    """
     from django.db import transaction
 
-    ids = sorted(set(product_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        transaction.on_commit(lambda chunk=chunk: reindex_products_task.delay(chunk))
+    ids = {int(pk) for pk in product_ids}
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        group = _ReindexGroup(hooks=[])
+    else:
+        group = getattr(connection, "_reindex_group", None)
+        if group is None or group.hooks is not connection.run_on_commit:
+            group = _ReindexGroup(hooks=connection.run_on_commit)
+            connection._reindex_group = group
+    group.pending.update(ids)
+    transaction.on_commit(_ReindexBatch(group, ids))

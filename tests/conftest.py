@@ -70,3 +70,20 @@ def os_client():
     if client.indices.exists_alias(name=ALIAS):
         for index in client.indices.get_alias(name=ALIAS):
             client.indices.delete(index=index, ignore_unavailable=True)
+
+
+@pytest.fixture
+def reindex_requests(monkeypatch):
+    """Every chunk of product ids sent to the reindex task; the task still
+    runs (a spy, not a fake: the index is written as usual)."""
+    from search import tasks
+
+    sent: list[list[int]] = []
+    deliver = tasks.reindex_products_task.delay
+
+    def spy(product_ids):
+        sent.append(list(product_ids))
+        return deliver(product_ids)
+
+    monkeypatch.setattr(tasks.reindex_products_task, "delay", spy)
+    return sent

@@ -6,6 +6,7 @@ from decimal import Decimal
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
+from marketplace.registry.addresses import province_2025
 from marketplace.registry.models import Certificate, Producer, expiry_from_issue
 from search.text import search_text_refresh
 
@@ -15,6 +16,7 @@ Partner = get_model("partner", "Partner")
 def producer_create(name: str = "HTX Gốm sứ Bát Tràng", **fields) -> Producer:
     partner = Partner.objects.create(name=name)
     fields.setdefault("province", "Hà Nội")
+    fields.setdefault("registry_province", province_2025(fields["province"]))
     return Producer.objects.create(
         registry_key=name.casefold(), name=name, partner=partner, **fields
     )

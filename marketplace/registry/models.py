@@ -31,11 +31,17 @@ class Producer(models.Model):
     """A chủ thể OCOP as the registry names it, one-to-one with the Oscar
     Partner that sells its products.
 
-    The registry gives producers no id, so `registry_key` (the folded name)
-    identifies them across syncs.
+    The registry gives producers no id. A name alone is not an identity: the
+    same name recurs in different provinces ("HTX Dịch vụ An Khánh" in Huế
+    and in Hà Nội are two businesses). So a producer is its folded name
+    (`registry_key`) *and* its post-2025 province (`registry_province`),
+    which a legacy three-level address and its two-level form share.
+    `registry_province` is NULL only on rows made before identity included
+    the province, until `producers_heal` splits or labels them.
     """
 
-    registry_key = models.CharField(max_length=255, unique=True)
+    registry_key = models.CharField(max_length=255)
+    registry_province = models.CharField(max_length=100, null=True, blank=True)
     name = models.CharField(_("tên chủ thể"), max_length=255)
     kind = models.CharField(
         _("loại hình"), max_length=20, choices=ProducerKind.choices, default=ProducerKind.OTHER
@@ -61,6 +67,11 @@ class Producer(models.Model):
         verbose_name = _("chủ thể OCOP")
         verbose_name_plural = _("chủ thể OCOP")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registry_key", "registry_province"], name="one_producer_per_identity"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -73,6 +84,15 @@ class CertificateStatus(models.TextChoices):
     VALID = "valid", _("Còn hiệu lực")
     WITHDRAWN = "withdrawn", _("Đã thu hồi")
     SUSPENDED = "suspended", _("Tạm đình chỉ")
+
+
+class RecordSource(models.TextChoices):
+    """Where a certificate (or a sync run) comes from. The national API is a
+    complete registry, so its absences mean withdrawal; a province's decision
+    list covers only its own decision, so its absences mean nothing."""
+
+    NATIONAL = "national", _("Hệ thống OCOP quốc gia")
+    DECISION_LIST = "decision_list", _("Danh sách quyết định của tỉnh")
 
 
 class ProductType(models.TextChoices):
@@ -156,8 +176,18 @@ class Certificate(models.Model):
         default=CertificateStatus.VALID,
         db_index=True,
     )
+    source = models.CharField(
+        _("nguồn"), max_length=20, choices=RecordSource.choices, default=RecordSource.NATIONAL
+    )
     raw = models.JSONField(_("bản ghi gốc"))
     raw_digest = models.CharField(max_length=32, blank=True)
+    # When a province's list and the national API both hold this product,
+    # the national record wins and the list's row is kept here as provenance.
+    list_record = models.JSONField(_("dòng trong danh sách quyết định"), null=True, blank=True)
+    # Complete crawls in a row that sent this certificate's record unreadable;
+    # the last good data is kept meanwhile (a typo is not a withdrawal).
+    unreadable_crawls = models.PositiveIntegerField(default=0)
+    unreadable_since = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -226,6 +256,9 @@ class SyncRun(models.Model):
     """One crawl of a registry source and what it changed."""
 
     source = models.CharField(_("nguồn"), max_length=500)
+    source_kind = models.CharField(
+        max_length=20, choices=RecordSource.choices, default=RecordSource.NATIONAL
+    )
     dry_run = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -238,6 +271,12 @@ class SyncRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Known certificates whose record arrived unreadable and were kept as they were.
+    kept_unreadable = models.PositiveIntegerField(default=0)
+    # Layout rows of a decision list (groups, totals, footnotes): not data.
+    skipped = models.PositiveIntegerField(default=0)
+    # A list row for a product the national registry already holds.
+    matched_national = models.PositiveIntegerField(default=0)
     alert = models.TextField(_("cảnh báo"), blank=True)
     error = models.TextField(_("lỗi"), blank=True)
 
@@ -256,29 +295,87 @@ class SyncRun(models.Model):
         return (self.finished_at - self.started_at).total_seconds()
 
     def summary(self) -> str:
-        return (
+        line = (
             f"seen {self.seen}, created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}, withdrawn {self.withdrawn}, rejected {self.rejected}"
         )
+        extras = (
+            ("kept unreadable", self.kept_unreadable),
+            ("matched national", self.matched_national),
+            ("skipped", self.skipped),
+        )
+        return line + "".join(f", {label} {value}" for label, value in extras if value)
 
 
 class RejectedRecord(models.Model):
     """A registry record that failed validation, kept with the reason so an
-    operator can see what the registry sent and why we refused it."""
+    operator can see what the registry sent and why we refused it.
+
+    Stored once per distinct record (`digest` of the raw record): the
+    registry sends the same bad record every day, and what an operator needs
+    is what is still failing and since when, not 30 copies. `sync_run` is the
+    run that last saw it; `certificate` the known certificate kept as it was.
+    """
 
     sync_run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="rejections")
+    first_run = models.ForeignKey(
+        SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_kind = models.CharField(
+        max_length=20, choices=RecordSource.choices, default=RecordSource.NATIONAL
+    )
+    digest = models.CharField(max_length=32, default="")
     registry_id = models.CharField(max_length=64, blank=True)
+    certificate = models.ForeignKey(
+        "registry.Certificate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="unreadable_records",
+    )
     raw = models.JSONField()
     reason = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("thấy lần đầu"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("thấy lần cuối"), default=timezone.now)
+    seen_count = models.PositiveIntegerField(_("số lần"), default=1)
 
     class Meta:
         ordering = ["pk"]
         verbose_name = _("bản ghi bị từ chối")
         verbose_name_plural = _("bản ghi bị từ chối")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_kind", "digest"], name="one_rejection_per_distinct_record"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.registry_id or '?'}: {self.reason}"
+
+
+class ProducerSplit(models.Model):
+    """One province's certificates moved off a producer row that had merged
+    same-name producers of different provinces (before identity included the
+    province). Kept so operators can see what the healing did."""
+
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="splits")
+    producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="+", verbose_name=_("chủ thể giữ lại")
+    )
+    new_producer = models.ForeignKey(
+        Producer, on_delete=models.CASCADE, related_name="+", verbose_name=_("chủ thể tách ra")
+    )
+    province = models.CharField(_("tỉnh/thành phố"), max_length=100)
+    certificates_moved = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tách chủ thể")
+        verbose_name_plural = _("tách chủ thể")
+
+    def __str__(self) -> str:
+        return f"{self.producer} → {self.new_producer} ({self.province})"
 
 
 class ExpiryWarning(models.Model):

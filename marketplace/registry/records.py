@@ -11,14 +11,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from marketplace.registry.addresses import ParsedAddress, address_parse
+from marketplace.registry.addresses import ParsedAddress, address_parse, province_2025
 from marketplace.registry.models import (
     SECTOR_BY_TYPE,
+    Certificate,
+    Producer,
     ProducerKind,
     ProductType,
     expiry_from_issue,
 )
-from search.folding import nfc
+from search.folding import fold, nfc
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -30,12 +32,19 @@ class RecordRejected(ValueError):
 @dataclass(frozen=True)
 class ProducerData:
     registry_key: str
+    registry_province: str
     name: str
     kind: str
     representative: str
     phone: str
     email: str
     address: ParsedAddress
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """Who this producer is across records and syncs: (folded name,
+        post-2025 province). The registry has no producer id."""
+        return (self.registry_key, self.registry_province)
 
 
 @dataclass(frozen=True)
@@ -65,8 +74,25 @@ def raw_digest(record: dict) -> str:
 
 
 def producer_key(name: str) -> str:
-    """The identity of a producer across syncs: its folded name."""
+    """The name half of a producer's identity: its folded name."""
     return nfc(name).casefold()
+
+
+def certificate_match_key(number: str, name: str, producer: tuple[str, str]) -> tuple:
+    """What makes a list row and a national record the same certification:
+    the decision (or certificate) number without spaces or diacritics, the
+    folded product name, and the producer's identity. Used only across
+    sources; within one source the registry id is the identity."""
+    return (fold(number).replace(" ", ""), fold(name), producer)
+
+
+def _limit(value: str, model, field: str, label: str) -> str:
+    """Refuse a value longer than its column rather than cut it: a cut name
+    is a different name, silently."""
+    limit = model._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise RecordRejected(f"{label} dài {len(value)} ký tự, tối đa {limit} ({label}: too long)")
+    return value
 
 
 def producer_kind(name: str) -> str:
@@ -118,16 +144,27 @@ def _producer(record: dict) -> ProducerData:
     if not name:
         raise RecordRejected("thiếu tên chủ thể (missing manufacturer.name)")
     email = nfc(manufacturer.get("email"))
-    if email and not _EMAIL.match(email):
+    if email and (not _EMAIL.match(email) or len(email) > 254):
         email = ""  # a bad e-mail must not sink an otherwise good record
+    address = address_parse(
+        _limit(nfc(manufacturer.get("address")), Producer, "address_raw", "manufacturer.address")
+    )
     return ProducerData(
-        registry_key=producer_key(name),
-        name=name[:255],
+        registry_key=producer_key(_limit(name, Producer, "name", "manufacturer.name")),
+        registry_province=province_2025(address.province),
+        name=name,
         kind=producer_kind(name),
-        representative=nfc(manufacturer.get("representative"))[:255],
-        phone=nfc(manufacturer.get("phone_number"))[:40],
-        email=email[:254],
-        address=address_parse(nfc(manufacturer.get("address"))[:500]),
+        representative=_limit(
+            nfc(manufacturer.get("representative")),
+            Producer,
+            "representative",
+            "manufacturer.representative",
+        ),
+        phone=_limit(
+            nfc(manufacturer.get("phone_number")), Producer, "phone", "manufacturer.phone_number"
+        ),
+        email=email,
+        address=address,
     )
 
 
@@ -143,9 +180,11 @@ def record_validate(record) -> CertificateData:
     name = nfc(record.get("name"))
     if not name:
         raise RecordRejected("thiếu tên sản phẩm (missing name)")
+    _limit(name, Certificate, "name", "name")
     number = nfc(record.get("ocop_certificate_number"))
     if not number:
         raise RecordRejected("thiếu số chứng nhận (missing ocop_certificate_number)")
+    _limit(number, Certificate, "number", "ocop_certificate_number")
     product_type = nfc(record.get("type")).lower()
     if product_type not in ProductType.values:
         raise RecordRejected(f"nhóm sản phẩm không rõ: {record.get('type')!r} (unknown type)")
@@ -159,8 +198,8 @@ def record_validate(record) -> CertificateData:
     is_national = bool(record.get("is_national"))
     return CertificateData(
         registry_id=registry_id,
-        number=number[:100],
-        name=name[:255],
+        number=number,
+        name=name,
         stars=stars,
         is_potential_five_star=stars == 5 and not is_national,
         is_national=is_national,

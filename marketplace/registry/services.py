@@ -4,36 +4,63 @@
 so a crawl that fails part-way changes nothing. It then validates each
 record on its own (rejecting bad ones with a reason), upserts producers,
 certificates and their catalogue products in batches inside one
-transaction, and withdraws absent certificates only after a complete crawl
-that did not shrink suspiciously.
+transaction, and withdraws absent certificates only after a complete
+national crawl that did not shrink suspiciously.
+
+Three rules keep national-scale data honest:
+- only absence withdraws: a known product whose record arrives unreadable
+  is *seen*, and keeps its last good data;
+- a producer is (folded name, 2025 province), and its data comes from a
+  preferred record, not the first one crawled (`producer_identity`);
+- two sources, one truth: a province's decision list and the national API
+  match each other's certificates, and each source's absences and shrink
+  guard concern only what that source holds.
 """
 
 import hashlib
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify as oscar_slugify
 
+from marketplace.registry.addresses import province_2025
 from marketplace.registry.client import RegistrySource, RegistryUnavailable
+from marketplace.registry.decision_lists import DecisionListError
 from marketplace.registry.models import (
     Certificate,
     CertificateChange,
     CertificateStatus,
     Producer,
+    ProducerSplit,
     ProductType,
+    RecordSource,
     RejectedRecord,
     Sector,
     SyncRun,
     SyncStatus,
 )
+from marketplace.registry.producer_identity import (
+    producer_preferred,
+    producer_values,
+    producers_choose,
+)
 from marketplace.registry.records import (
     CertificateData,
     ProducerData,
     RecordRejected,
+    certificate_match_key,
+    raw_digest,
     record_validate,
 )
 from search.tasks import reindex_on_commit
@@ -54,6 +81,7 @@ TRACKED_FIELDS = (
     "product_type",
     "sector",
 )
+PROGRESS_KEY = "registry-sync-progress-{pk}"
 
 
 @dataclass
@@ -70,27 +98,62 @@ class _Crawl:
 Progress = Callable[[int, int | None], None]
 
 
-def _crawl(client: RegistrySource, progress: Progress | None) -> _Crawl:
+def sync_progress(run: SyncRun) -> dict | None:
+    """How far a running sync has got: {"phase", "done", "total"}, or None.
+
+    Kept in the cache, not the run's row: the run is written inside the
+    sync's transaction, which no other connection sees until it commits.
+    """
+    return cache.get(PROGRESS_KEY.format(pk=run.pk))
+
+
+def _progress_set(run: SyncRun, phase: str, done: int, total: int | None) -> None:
+    cache.set(PROGRESS_KEY.format(pk=run.pk), {"phase": phase, "done": done, "total": total}, 3600)
+
+
+def _crawl(client: RegistrySource, run: SyncRun, progress: Progress | None) -> _Crawl:
+    """Read the whole source. Any failure to read it (network, a file that is
+    no spreadsheet, a broken snapshot) ends the crawl as incomplete with a
+    reason, never as a traceback."""
     crawl = _Crawl()
     try:
         for page in client.iter_pages():
             if crawl.expected is None:
                 crawl.expected = page.count
             crawl.records.extend(page.results)
+            _progress_set(run, "crawl", len(crawl.records), crawl.expected)
             if progress:
                 progress(len(crawl.records), crawl.expected)
-    except RegistryUnavailable as exc:
+    except (RegistryUnavailable, DecisionListError) as exc:
         crawl.error = str(exc)
+    except Exception as exc:  # a source we cannot read must not leave the run hanging
+        logger.exception("registry source %s could not be read", client.source)
+        crawl.error = f"Không đọc được nguồn dữ liệu ({type(exc).__name__}: {exc})"
     return crawl
 
 
-def _last_good_count() -> int | None:
+def _last_good_count(kind: str) -> int | None:
+    """The size of the last good complete crawl of this kind of source: a
+    12-row decision list says nothing about how big the national API is."""
     run = (
-        SyncRun.objects.filter(status=SyncStatus.SUCCEEDED, complete_crawl=True, dry_run=False)
+        SyncRun.objects.filter(
+            status=SyncStatus.SUCCEEDED, complete_crawl=True, dry_run=False, source_kind=kind
+        )
         .order_by("-started_at")
         .first()
     )
     return run.seen if run else None
+
+
+def _stale_runs_fail() -> None:
+    """A run still "running" long after any sync could take was killed
+    mid-way (its transaction rolled back, so it changed nothing); say so."""
+    cutoff = timezone.now() - timedelta(minutes=settings.REGISTRY_SYNC_STALE_MINUTES)
+    SyncRun.objects.filter(status=SyncStatus.RUNNING, started_at__lt=cutoff).update(
+        status=SyncStatus.FAILED,
+        finished_at=timezone.now(),
+        error="Lượt đồng bộ bị gián đoạn, không thay đổi dữ liệu nào (interrupted).",
+    )
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -182,88 +245,145 @@ class _CatalogueWriter:
         products.update(title=cert.name)
         search_text_refresh(products)
 
+    def reassign(self, certificates: Iterable[Certificate], producer: Producer) -> None:
+        """The products of these certificates are now sold by `producer`."""
+        self.StockRecord.objects.filter(product__certificate__in=list(certificates)).update(
+            partner_id=producer.partner_id
+        )
+
+
+def _partner_code(name: str, identity: tuple[str, str]) -> str:
+    """A unique partner code computed up front, so Oscar's AutoSlugField
+    need not query for uniqueness once per new producer; the province is in
+    the digest because two producers may share a name."""
+    digest = hashlib.blake2b("\x1f".join(identity).encode(), digest_size=5).hexdigest()
+    return f"{oscar_slugify(name)[:100]}-{digest}"
+
+
+def _producers_create(chosen: dict[tuple[str, str], ProducerData]) -> list[Producer]:
+    """Create producers (with their Oscar partners) in bulk."""
+    Partner = get_model("partner", "Partner")
+    if not chosen:
+        return []
+    partners = Partner.objects.bulk_create(
+        [Partner(name=d.name[:128], code=_partner_code(d.name, key)) for key, d in chosen.items()]
+    )
+    return Producer.objects.bulk_create(
+        [
+            Producer(
+                registry_key=key[0], registry_province=key[1], partner=partner, **producer_values(d)
+            )
+            for (key, d), partner in zip(chosen.items(), partners, strict=True)
+        ]
+    )
+
+
+def _certificate_key(cert: Certificate) -> tuple:
+    producer = cert.producer
+    return certificate_match_key(
+        cert.number, cert.name, (producer.registry_key, producer.registry_province or "")
+    )
+
 
 class _Applier:
-    """Upserts validated records; counts what it did."""
+    """Upserts one source's validated records; counts what it did."""
 
     def __init__(self, run: SyncRun) -> None:
         self.run = run
+        self.kind = run.source_kind
         self.now = timezone.now()
         self.catalogue = _CatalogueWriter()
-        self.producers = {p.registry_key: p for p in Producer.objects.all()}
-        self.refreshed_producers: set[str] = set()
+        self.producers = {(p.registry_key, p.registry_province): p for p in Producer.objects.all()}
         self.touched_certificates: set[int] = set()
         # The raw JSON is compared by digest, so 20,000 raws need not be decoded.
         self.certificates = {
-            c.registry_id: c for c in Certificate.objects.select_related("producer").defer("raw")
+            c.registry_id: c
+            for c in Certificate.objects.select_related("producer").defer("raw", "list_record")
         }
+        # Across sources a certification is matched by number, name and producer;
+        # national certificates come first, so they win a tie.
+        self.by_match: dict[tuple, Certificate] = {}
+        for cert in sorted(
+            self.certificates.values(),
+            key=lambda c: (c.source != RecordSource.NATIONAL, c.registry_id),
+        ):
+            self.by_match.setdefault(_certificate_key(cert), cert)
 
-    @staticmethod
-    def _producer_values(data: ProducerData) -> dict:
-        return {
-            "name": data.name,
-            "kind": data.kind,
-            "representative": data.representative,
-            "phone": data.phone,
-            "email": data.email,
-            "address_raw": data.address.raw,
-            "province": data.address.province,
-            "district": data.address.district,
-            "ward": data.address.ward,
-        }
+    def identities_resolve(self, valid: list[CertificateData]) -> list[CertificateData]:
+        """A province's own list often omits the province from addresses
+        ("Xã Bát Tràng, Huyện Gia Lâm"). Such a row belongs to the one known
+        producer of that name, when there is exactly one."""
+        if self.kind != RecordSource.DECISION_LIST:
+            return valid
+        by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in self.producers:
+            by_name[key[0]].append(key)
+        resolved = []
+        for data in valid:
+            known = by_name.get(data.producer.registry_key, [])
+            if not data.producer.registry_province and len(known) == 1 and known[0][1]:
+                data = replace(data, producer=replace(data.producer, registry_province=known[0][1]))
+            resolved.append(data)
+        return resolved
 
-    @staticmethod
-    def _partner_code(data: ProducerData) -> str:
-        """A unique partner code computed up front, so Oscar's AutoSlugField
-        need not query for uniqueness once per new producer."""
-        digest = hashlib.blake2b(data.registry_key.encode(), digest_size=5).hexdigest()
-        stem = oscar_slugify(data.name)[:100]
-        return f"{stem}-{digest}"
+    def producers_sync(self, valid: list[CertificateData]) -> None:
+        """Create new producers and rewrite changed ones, each from its
+        preferred record, so a re-sync in another order writes nothing.
 
-    def producers_upsert(self, batch: list[CertificateData]) -> None:
-        """Create the batch's new producers (with their partners) in bulk and
-        refresh changed ones. Records of one producer may disagree on its
-        address or phone; the first record of the crawl wins, so a re-sync is
-        stable."""
-        Partner = get_model("partner", "Partner")
-        new: dict[str, ProducerData] = {}
-        for data in batch:
-            key = data.producer.registry_key
-            if key in self.refreshed_producers:
-                continue
-            self.refreshed_producers.add(key)
-            producer = self.producers.get(key)
-            values = self._producer_values(data.producer)
+        A decision list creates producers but leaves those the national
+        registry speaks for alone: the national record wins.
+        """
+        chosen = producers_choose(valid)
+        national = (
+            set(
+                Certificate.objects.filter(source=RecordSource.NATIONAL).values_list(
+                    "producer_id", flat=True
+                )
+            )
+            if self.kind == RecordSource.DECISION_LIST
+            else set()
+        )
+        new: dict[tuple[str, str], ProducerData] = {}
+        for identity, data in sorted(chosen.items()):
+            producer = self.producers.get(identity)
             if producer is None:
-                new[key] = data.producer
-            elif any(getattr(producer, k) != v for k, v in values.items()):
+                new[identity] = data
+                continue
+            if producer.pk in national:
+                continue
+            values = producer_values(data)
+            if any(getattr(producer, k) != v for k, v in values.items()):
                 for name, value in values.items():
                     setattr(producer, name, value)
-                producer.save()
-        if not new:
-            return
-        partners = Partner.objects.bulk_create(
-            [Partner(name=d.name[:128], code=self._partner_code(d)) for d in new.values()]
-        )
-        producers = Producer.objects.bulk_create(
-            [
-                Producer(registry_key=key, partner=partner, **self._producer_values(d))
-                for (key, d), partner in zip(new.items(), partners, strict=True)
-            ]
-        )
-        self.producers.update({p.registry_key: p for p in producers})
+                producer.save()  # the search receiver reindexes its products
+        for producer in _producers_create(new):
+            self.producers[(producer.registry_key, producer.registry_province)] = producer
+
+    def _existing(self, data: CertificateData) -> Certificate | None:
+        """The certificate this record speaks for: by registry id within a
+        source, else by number, name and producer across sources."""
+        cert = self.certificates.get(data.registry_id)
+        if cert is not None:
+            return cert
+        key = certificate_match_key(data.number, data.name, data.producer.identity)
+        match = self.by_match.get(key)
+        if match is None:
+            return None
+        if self.kind == RecordSource.NATIONAL and match.source == RecordSource.NATIONAL:
+            return None  # two national ids are two certifications
+        return match
 
     def apply_batch(self, batch: list[CertificateData]) -> None:
         new_pairs: list[tuple[Certificate, CertificateData]] = []
         seen_unchanged: list[int] = []
-        self.producers_upsert(batch)
         for data in batch:
-            producer = self.producers[data.producer.registry_key]
-            cert = self.certificates.get(data.registry_id)
+            producer = self.producers[data.producer.identity]
+            cert = self._existing(data)
             if cert is None:
                 cert = Certificate(
                     registry_id=data.registry_id,
                     producer=producer,
+                    source=self.kind,
                     raw=data.raw,
                     raw_digest=data.raw_digest,
                     first_seen_at=self.now,
@@ -272,6 +392,11 @@ class _Applier:
                 )
                 new_pairs.append((cert, data))
                 continue
+            if self.kind == RecordSource.DECISION_LIST and cert.source == RecordSource.NATIONAL:
+                self._provenance_keep(cert, data)
+                continue
+            if self.kind == RecordSource.NATIONAL and cert.source == RecordSource.DECISION_LIST:
+                self._adopt(cert, data)
             if self._update(cert, data, producer):
                 self.run.updated += 1
             else:
@@ -281,11 +406,37 @@ class _Applier:
             Certificate.objects.bulk_create([cert for cert, _ in new_pairs])
             for cert, _data in new_pairs:
                 self.certificates[cert.registry_id] = cert
+                self.by_match.setdefault(_certificate_key(cert), cert)
             self.catalogue.create_for(new_pairs)
             self.run.created += len(new_pairs)
             self.touched_certificates.update(cert.pk for cert, _data in new_pairs)
         if seen_unchanged:
             Certificate.objects.filter(pk__in=seen_unchanged).update(last_seen_at=self.now)
+
+    def _provenance_keep(self, cert: Certificate, data: CertificateData) -> None:
+        """A list row for a product the national registry holds: the
+        national record wins; the row is kept as provenance, nothing else."""
+        self.run.matched_national += 1
+        Certificate.objects.filter(pk=cert.pk).update(list_record=data.raw)
+
+    def _adopt(self, cert: Certificate, data: CertificateData) -> None:
+        """The national registry now holds a product first known from a
+        province's list: the same certificate (and shop product) becomes the
+        national one, and the list row stays as provenance."""
+        CertificateChange.objects.create(
+            certificate=cert,
+            field="source",
+            old_value=f"{cert.source} {cert.registry_id}",
+            new_value=f"{RecordSource.NATIONAL} {data.registry_id}",
+            sync_run=self.run,
+            changed_at=self.now,
+        )
+        self.certificates.pop(cert.registry_id, None)
+        cert.list_record = cert.raw
+        cert.registry_id = data.registry_id
+        cert.source = RecordSource.NATIONAL
+        cert.raw_digest = ""  # forces the update below to save
+        self.certificates[cert.registry_id] = cert
 
     def _update(self, cert: Certificate, data: CertificateData, producer: Producer) -> bool:
         changes = [
@@ -304,6 +455,7 @@ class _Applier:
                 cert.status_changed_at = self.now
             if name == "producer":
                 cert.producer = producer
+                self.catalogue.reassign([cert], producer)
             else:
                 setattr(cert, name, new)
         self.touched_certificates.add(cert.pk)
@@ -338,20 +490,29 @@ class _Applier:
         )
 
     def withdraw_absent(self, seen_ids: set[int]) -> None:
+        """Withdraw national certificates absent from a complete national
+        crawl. A list's certificates are not the national registry's to
+        withdraw: it never held them."""
         absent = [
             cert
             for registry_id, cert in self.certificates.items()
-            if registry_id not in seen_ids and cert.status != CertificateStatus.WITHDRAWN
+            if registry_id not in seen_ids
+            and cert.source == RecordSource.NATIONAL
+            and cert.status != CertificateStatus.WITHDRAWN
         ]
-        for cert in absent:
-            CertificateChange.objects.create(
-                certificate=cert,
-                field="status",
-                old_value=cert.status,
-                new_value=CertificateStatus.WITHDRAWN,
-                sync_run=self.run,
-                changed_at=self.now,
-            )
+        CertificateChange.objects.bulk_create(
+            [
+                CertificateChange(
+                    certificate=cert,
+                    field="status",
+                    old_value=cert.status,
+                    new_value=CertificateStatus.WITHDRAWN,
+                    sync_run=self.run,
+                    changed_at=self.now,
+                )
+                for cert in absent
+            ]
+        )
         self.touched_certificates.update(c.pk for c in absent)
         Certificate.objects.filter(pk__in=[c.pk for c in absent]).update(
             status=CertificateStatus.WITHDRAWN, status_changed_at=self.now
@@ -359,13 +520,88 @@ class _Applier:
         self.run.withdrawn = len(absent)
 
 
-def _validate(run: SyncRun, records: list) -> tuple[list[CertificateData], list[RejectedRecord]]:
-    """Split records into valid data and unsaved rejections. The caller saves
-    the rejections outside the apply transaction, so they are kept even
-    when a dry run or a failure rolls the rest back."""
-    valid: list[CertificateData] = []
+def _raw_province(raw: dict) -> str:
+    """The 2025 province of the producer a stored raw record names."""
+    try:
+        return record_validate(raw).producer.registry_province
+    except RecordRejected:
+        return ""
+
+
+def producers_heal(*, run: SyncRun) -> list[ProducerSplit]:
+    """Split producer rows that merged same-name producers of different
+    provinces, from before identity included the province.
+
+    Runs at the start of every sync, and finds work only on rows without a
+    `registry_province`. Each such row keeps the province most of its
+    certificates carry (then its own, then by name) and whatever belongs to
+    the row: its account, its orders' parcels, its story. The other
+    provinces' certificates, products and stock records move to their own
+    producer and partner; each move is recorded as a ProducerSplit.
+    """
+    catalogue = _CatalogueWriter()
+    splits: list[ProducerSplit] = []
+    moved_certificates: list[int] = []
+    for producer in Producer.objects.filter(registry_province__isnull=True).order_by("pk"):
+        groups: dict[str, list[Certificate]] = defaultdict(list)
+        for cert in producer.certificates.order_by("pk"):
+            groups[_raw_province(cert.raw)].append(cert)
+        own = province_2025(producer.province)
+        keep = max(groups, key=lambda p: (len(groups[p]), p == own, p), default=own)
+        producer.registry_province = keep
+        producer.save(update_fields=["registry_province"])
+        for province, certificates in sorted(groups.items()):
+            if province == keep:
+                continue
+            identity = (producer.registry_key, province)
+            target = Producer.objects.filter(
+                registry_key=identity[0], registry_province=province
+            ).first()
+            if target is None:
+                data = producer_preferred([record_validate(c.raw) for c in certificates])
+                (target,) = _producers_create({identity: data})
+            Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(producer=target)
+            catalogue.reassign(certificates, target)
+            moved_certificates.extend(c.pk for c in certificates)
+            splits.append(
+                ProducerSplit.objects.create(
+                    sync_run=run,
+                    producer=producer,
+                    new_producer=target,
+                    province=province,
+                    certificates_moved=len(certificates),
+                )
+            )
+    if moved_certificates:
+        Product = get_model("catalogue", "Product")
+        reindex_on_commit(
+            Product.objects.filter(certificate_id__in=moved_certificates).values_list(
+                "pk", flat=True
+            )
+        )
+    return splits
+
+
+@dataclass
+class _Validated:
+    valid: list[CertificateData]
+    rejections: list[RejectedRecord]
+    # Known certificates whose record arrived unreadable: seen, kept as they were.
+    kept_ids: set[int]
+
+
+def _validate(run: SyncRun, records: list) -> _Validated:
+    """Split records into valid data and unsaved rejections. A rejected
+    record that names a known certificate marks that certificate seen."""
+    known = dict(
+        Certificate.objects.filter(
+            registry_id__in=[
+                r.get("id") for r in records if isinstance(r, dict) and _is_id(r.get("id"))
+            ]
+        ).values_list("registry_id", "pk")
+    )
+    result = _Validated(valid=[], rejections=[], kept_ids=set())
     seen: set[int] = set()
-    rejections: list[RejectedRecord] = []
     for raw in records:
         try:
             data = record_validate(raw)
@@ -373,28 +609,116 @@ def _validate(run: SyncRun, records: list) -> tuple[list[CertificateData], list[
                 raise RecordRejected(f"id {data.registry_id} xuất hiện hai lần (duplicate id)")
         except RecordRejected as exc:
             registry_id = raw.get("id") if isinstance(raw, dict) else None
-            rejections.append(
+            certificate_pk = known.get(registry_id) if _is_id(registry_id) else None
+            reason = str(exc)
+            if certificate_pk is not None and registry_id not in seen:
+                result.kept_ids.add(registry_id)
+                reason += (
+                    " — bản ghi của sản phẩm đã biết không đọc được; giữ dữ liệu tốt gần nhất "
+                    "(record for a known product could not be read; kept the last good data)"
+                )
+            result.rejections.append(
                 RejectedRecord(
                     sync_run=run,
                     registry_id=str(registry_id if registry_id is not None else "")[:64],
+                    certificate_id=certificate_pk,
                     raw=raw if isinstance(raw, dict) else {"value": repr(raw)},
-                    reason=str(exc),
+                    reason=reason,
                 )
             )
             continue
         seen.add(data.registry_id)
-        valid.append(data)
-    run.rejected = len(rejections)
-    return valid, rejections
+        result.valid.append(data)
+    result.kept_ids -= seen
+    run.rejected = len(result.rejections)
+    run.kept_unreadable = len(result.kept_ids)
+    return result
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def rejections_store(*, run: SyncRun, rejections: list[RejectedRecord]) -> None:
+    """Store each distinct rejected record once: a record the registry sends
+    again bumps its count and last sighting instead of adding a row."""
+    now = timezone.now()
+    scope = Path(run.source).name if run.source_kind == RecordSource.DECISION_LIST else ""
+    distinct: dict[str, RejectedRecord] = {}
+    for rejection in rejections:
+        rejection.source_kind = run.source_kind
+        rejection.digest = raw_digest({"raw": rejection.raw, "scope": scope})
+        distinct[rejection.digest] = rejection
+    for chunk in _chunks(list(distinct), 1000):
+        existing = {
+            r.digest: r
+            for r in RejectedRecord.objects.filter(source_kind=run.source_kind, digest__in=chunk)
+        }
+        for digest, known in existing.items():
+            fresh = distinct[digest]
+            known.sync_run = run
+            known.last_seen_at = now
+            known.seen_count += 1
+            known.reason = fresh.reason
+            known.certificate_id = fresh.certificate_id
+        RejectedRecord.objects.bulk_update(
+            existing.values(), ["sync_run", "last_seen_at", "seen_count", "reason", "certificate"]
+        )
+        fresh = [distinct[d] for d in chunk if d not in existing]
+        for rejection in fresh:
+            rejection.first_run, rejection.created_at, rejection.last_seen_at = run, now, now
+        RejectedRecord.objects.bulk_create(fresh)
+
+
+def _unreadable_streaks(run: SyncRun, kept_ids: set[int]) -> str:
+    """Count complete crawls in a row that sent a known certificate's record
+    unreadable; the streak ends as soon as a good record (or none) comes.
+    Returns an alert once a streak reaches REGISTRY_UNREADABLE_ALERT_CRAWLS:
+    a record unreadable for a week needs a person, not a silent withdrawal."""
+    now = timezone.now()
+    Certificate.objects.filter(unreadable_crawls__gt=0).exclude(registry_id__in=kept_ids).update(
+        unreadable_crawls=0, unreadable_since=None
+    )
+    Certificate.objects.filter(registry_id__in=kept_ids).update(
+        unreadable_crawls=F("unreadable_crawls") + 1,
+        unreadable_since=Coalesce("unreadable_since", now),
+    )
+    limit = settings.REGISTRY_UNREADABLE_ALERT_CRAWLS
+    stuck = list(
+        Certificate.objects.filter(unreadable_crawls__gte=limit)
+        .order_by("registry_id")
+        .values_list("registry_id", flat=True)
+    )
+    if not stuck:
+        return ""
+    shown = ", ".join(str(i) for i in stuck[:20]) + (" …" if len(stuck) > 20 else "")
+    return (
+        f"{len(stuck)} chứng nhận có bản ghi không đọc được từ {limit} lượt liên tiếp trở lên, "
+        f"vẫn giữ dữ liệu cũ, cần kiểm tra với hệ thống quốc gia: {shown} "
+        f"(unreadable for {limit}+ complete crawls)."
+    )
+
+
+def _nothing_imported_reason(rejections: list[RejectedRecord]) -> str:
+    """One reason for a list that imported nothing, said once, not per row."""
+    reasons = Counter(r.reason.split(": ", 1)[-1] for r in rejections)
+    reason, count = reasons.most_common(1)[0]
+    return f"Không nhập được dòng nào: {reason} ({count}/{len(rejections)} dòng)."
 
 
 def _finish(run: SyncRun, status: str) -> SyncRun:
     run.status = status
     run.finished_at = timezone.now()
     run.save()
+    cache.delete(PROGRESS_KEY.format(pk=run.pk))
     log = logger.warning if status in (SyncStatus.ALERT, SyncStatus.FAILED) else logger.info
     log("registry sync %s from %s: %s %s", status, run.source, run.summary(), run.alert)
     return run
+
+
+def _alert_add(run: SyncRun, text: str) -> None:
+    if text:
+        run.alert = f"{run.alert}\n{text}".strip()
 
 
 def certificate_sync(
@@ -404,56 +728,97 @@ def certificate_sync(
     reconcile_absences: bool = True,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    run: SyncRun | None = None,
 ) -> SyncRun:
     """Sync certificates from a registry source; returns the recorded SyncRun.
 
-    `reconcile_absences` is False for partial sources (a province's
-    decision list), which say nothing about certificates they do not list.
+    The source's `source_kind` (national unless it says otherwise) scopes
+    withdrawal and the shrink guard. `reconcile_absences` is False for
+    partial sources, which say nothing about certificates they do not list.
     With `dry_run`, everything is computed and counted, then rolled back.
+    Pass `run` to fill a run created beforehand (an operator's upload).
+    Whatever happens, the run ends succeeded, alert or failed, never running.
     """
-    run = SyncRun.objects.create(source=str(client.source)[:500], dry_run=dry_run)
-    crawl = _crawl(client, progress)
+    _stale_runs_fail()
+    kind = getattr(client, "source_kind", RecordSource.NATIONAL)
+    if run is None:
+        run = SyncRun.objects.create(
+            source=str(client.source)[:500], source_kind=kind, dry_run=dry_run
+        )
+    try:
+        return _sync(client, run, dry_run, reconcile_absences, batch_size, progress)
+    except Exception as exc:
+        logger.exception("registry sync failed on %s", client.source)
+        run.error = f"{type(exc).__name__}: {exc}"
+        run.alert = "Đồng bộ thất bại: không thay đổi dữ liệu nào (sync failed, nothing changed)."
+        run.created = run.updated = run.unchanged = run.withdrawn = run.matched_national = 0
+        return _finish(run, SyncStatus.FAILED)
+
+
+def _sync(client, run, dry_run, reconcile_absences, batch_size, progress) -> SyncRun:
+    national = run.source_kind == RecordSource.NATIONAL
+    crawl = _crawl(client, run, progress)
     run.expected_count = crawl.expected
     run.seen = len(crawl.records)
     run.complete_crawl = crawl.complete
+    run.skipped = getattr(client, "skipped_count", 0)
 
     if not crawl.complete:
         run.error = crawl.error or (
             f"crawl ended after {len(crawl.records)} of {crawl.expected} records"
         )
         run.alert = "Thu thập không đầy đủ: không thay đổi dữ liệu nào (incomplete crawl)."
-        RejectedRecord.objects.bulk_create(_validate(run, crawl.records)[1])
+        rejections_store(run=run, rejections=_validate(run, crawl.records).rejections)
         return _finish(run, SyncStatus.FAILED)
 
-    last_good = _last_good_count()
+    checked = _validate(run, crawl.records)
+    rejections_store(run=run, rejections=checked.rejections)
+    if not national and crawl.records and not checked.valid:
+        run.error = _nothing_imported_reason(checked.rejections)
+        run.alert = "Không nhập được sản phẩm nào từ danh sách (nothing imported)."
+        return _finish(run, SyncStatus.FAILED)
+
+    reconcile = national and reconcile_absences
+    last_good = _last_good_count(run.source_kind) if reconcile else None
     shrunk = last_good is not None and run.seen < SHRINK_GUARD_RATIO * last_good
     if shrunk:
-        run.alert = (
+        _alert_add(
+            run,
             f"Số bản ghi giảm bất thường: {run.seen} so với {last_good} lần trước; "
-            f"không thu hồi chứng nhận nào (shrank below {SHRINK_GUARD_RATIO:.0%})."
+            f"không thu hồi chứng nhận nào (shrank below {SHRINK_GUARD_RATIO:.0%}).",
         )
-
-    valid, rejections = _validate(run, crawl.records)
-    RejectedRecord.objects.bulk_create(rejections)
-    try:
-        with transaction.atomic():
-            applier = _Applier(run)
-            for batch in _chunks(valid, batch_size):
-                with transaction.atomic():
-                    applier.apply_batch(batch)
-            if reconcile_absences and not shrunk:
-                applier.withdraw_absent({d.registry_id for d in valid})
-            if dry_run:
-                transaction.set_rollback(True)
-            else:
-                reindex_on_commit(applier.touched_product_ids())
-    except Exception as exc:  # a failed apply rolls back whole; record why
-        logger.exception("registry sync failed while applying %s", client.source)
-        run.error = f"{type(exc).__name__}: {exc}"
-        run.alert = "Đồng bộ thất bại: không thay đổi dữ liệu nào (sync failed, nothing changed)."
-        run.created = run.updated = run.unchanged = run.withdrawn = 0
-        return _finish(run, SyncStatus.FAILED)
-    return _finish(run, SyncStatus.ALERT if shrunk else SyncStatus.SUCCEEDED)
+    if run.kept_unreadable:
+        _alert_add(
+            run,
+            f"{run.kept_unreadable} bản ghi của sản phẩm đã biết không đọc được; giữ dữ liệu tốt "
+            "gần nhất (known products' records unreadable; kept the last good data).",
+        )
+    stuck = ""
+    with transaction.atomic():
+        splits = producers_heal(run=run)
+        if splits:
+            _alert_add(
+                run,
+                f"Đã tách {len(splits)} chủ thể trùng tên ở tỉnh khác "
+                f"(split {len(splits)} same-name producers by province).",
+            )
+        applier = _Applier(run)
+        valid = applier.identities_resolve(checked.valid)
+        applier.producers_sync(valid)
+        for done, batch in enumerate(_chunks(valid, batch_size), start=1):
+            with transaction.atomic():
+                applier.apply_batch(batch)
+            _progress_set(run, "apply", min(done * batch_size, len(valid)), len(valid))
+        if reconcile and not shrunk:
+            applier.withdraw_absent({d.registry_id for d in valid} | checked.kept_ids)
+        if reconcile:
+            stuck = _unreadable_streaks(run, checked.kept_ids)
+            _alert_add(run, stuck)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            reindex_on_commit(applier.touched_product_ids())
+    return _finish(run, SyncStatus.ALERT if shrunk or stuck else SyncStatus.SUCCEEDED)
 
 
 EXPIRY_WARNING_DAYS = (7, 30, 90)

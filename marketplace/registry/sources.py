@@ -13,30 +13,41 @@ from django.conf import settings
 
 from marketplace.registry.client import RegistryClient, RegistryPage, SnapshotFileClient
 from marketplace.registry.decision_lists import decision_list_read
+from marketplace.registry.models import RecordSource
 
 REJECTED_REASON_KEY = "_rejected_reason"
+DECISION_LIST_SUFFIXES = (".csv", ".xlsx")
 
 
 @dataclass
 class DecisionListSource:
     """A decision list as one page; bad rows travel on with their reason so
-    the sync stores them as rejected records."""
+    the sync stores them as rejected records. Layout rows (groups, totals,
+    footnotes) are not records at all: they are only counted as skipped."""
 
     path: Path
+    source_kind = RecordSource.DECISION_LIST
+    skipped_count: int = 0
 
     @property
     def source(self) -> str:
         return str(self.path)
 
     def iter_pages(self) -> Iterator[RegistryPage]:
-        rows = decision_list_read(self.path)
+        table = decision_list_read(self.path)
+        self.skipped_count = len(table.skipped)
         results = [
             row.record
             if row.record is not None
-            else {REJECTED_REASON_KEY: f"dòng {row.line}: {row.error}", "line": row.line}
-            for row in rows
+            else {REJECTED_REASON_KEY: _line_reason(row.line, row.error), "line": row.line}
+            for row in table.rows
         ]
         yield RegistryPage(count=len(results), results=results, next_url=None, url=self.source)
+
+
+def _line_reason(line: int, error: str) -> str:
+    """Every rejected row names its line, once."""
+    return error if error.startswith("dòng ") else f"dòng {line}: {error}"
 
 
 def registry_source(spec: str | None = None):
@@ -61,6 +72,6 @@ def registry_source(spec: str | None = None):
     path = Path(spec)
     if not path.exists():
         raise ValueError(f"Registry source not found: {spec}")
-    if path.suffix.lower() in (".csv", ".xlsx"):
+    if path.suffix.lower() in DECISION_LIST_SUFFIXES:
         return DecisionListSource(path), False
     return SnapshotFileClient(path), True

@@ -197,6 +197,17 @@ REGISTRY_TIMEOUT = env.float("REGISTRY_TIMEOUT", default=15.0)
 REGISTRY_MIN_INTERVAL = env.float("REGISTRY_MIN_INTERVAL", default=0.2)
 REGISTRY_PAGE_SIZE = env.int("REGISTRY_PAGE_SIZE", default=100)
 REGISTRY_SYNC_EVERY_MINUTES = env.int("REGISTRY_SYNC_EVERY_MINUTES", default=60)
+# A known product's record unreadable for this many complete crawls in a row
+# raises an alert (default: a week's worth of syncs). It is never withdrawn
+# for it: only absence withdraws.
+REGISTRY_UNREADABLE_ALERT_CRAWLS = env.int(
+    "REGISTRY_UNREADABLE_ALERT_CRAWLS", default=7 * 24 * 60 // REGISTRY_SYNC_EVERY_MINUTES
+)
+# A run still "running" after this long was killed mid-way; the next sync
+# marks it failed (its transaction rolled back, so it changed nothing).
+REGISTRY_SYNC_STALE_MINUTES = env.int("REGISTRY_SYNC_STALE_MINUTES", default=120)
+# Operators' decision-list uploads: refused above this size, before parsing.
+REGISTRY_UPLOAD_MAX_BYTES = env.int("REGISTRY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 CELERY_BEAT_SCHEDULE = {
     "registry-sync": {

@@ -7,6 +7,13 @@ compare as ratios:
   (a separate process, as the national API would be), then a re-sync with
   no changes; baseline: bulk-inserting the same rows straight into the
   tables. Targets (issue 3): full ≤ 60 s, re-sync ≤ 15 s for 20,000.
+- national sync (issue 12): a national-shaped feed (tests/bench/national_feed.py:
+  17,000 records, 8,500 producers in 34 provinces, a third with both address
+  forms, 85 names shared across provinces), a full sync, then a no-change
+  re-sync with the records served in a shuffled order, in its own database
+  (`<bench database>_national`); counts the producer and certificate rows
+  each writes; baseline: the bulk insert above, of these records. Target: the
+  re-sync writes 0 producer rows.
 - search (tests/bench/search_bench.py): index rebuild time, and 200 mixed
   queries through the view, our backend, and straight to OpenSearch
   (baseline), plus the database backend.
@@ -17,13 +24,16 @@ compare as ratios:
   baseline: `/healthz/` (one query, no template).
 
 It runs on PostgreSQL (the production database) in a throwaway database
-`ocop_bench`, and is not part of `make test`.
+`ocop_bench`, and is not part of `make test`. `--only national_sync` (or any
+comma-separated list of sync, national_sync, search, pages, checkout) runs
+just those sections; search, pages and checkout need the sync's catalogue.
 """
 
 import argparse
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -226,6 +236,128 @@ def bench_sync(count: int) -> dict:
     }
 
 
+class _TableWrites:
+    """Counts, per table, the INSERT and UPDATE statements run through the
+    connection and the rows they touched (a `connection.execute_wrapper`)."""
+
+    def __init__(self, tables: dict[str, str]) -> None:
+        self.patterns = {
+            label: re.compile(
+                rf'\s*(?:INSERT\s+INTO|UPDATE)\s+(?:"{re.escape(table)}"|{re.escape(table)}\b)',
+                re.IGNORECASE,
+            )
+            for label, table in tables.items()
+        }
+        self.statements = dict.fromkeys(tables, 0)
+        self.rows = dict.fromkeys(tables, 0)
+        self.total_statements = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        self.total_statements += 1
+        for label, pattern in self.patterns.items():
+            if pattern.match(sql):
+                self.statements[label] += 1
+                self.rows[label] += max(context["cursor"].rowcount, 0)
+        return result
+
+
+def _loadavg() -> list[float]:
+    return [round(load, 2) for load in os.getloadavg()]
+
+
+def _counted_sync(records: list[dict]) -> dict:
+    """One sync of `records` served by a fresh stand-in process, timed, with
+    the rows it wrote to the producer and certificate tables."""
+    from django.db import connection
+
+    from marketplace.registry.client import RegistryClient
+    from marketplace.registry.models import Certificate, CertificateChange, Producer
+    from marketplace.registry.services import certificate_sync
+
+    writes = _TableWrites(
+        {
+            "producer": Producer._meta.db_table,
+            "certificate": Certificate._meta.db_table,
+            "certificate_change": CertificateChange._meta.db_table,
+        }
+    )
+    proc, url = _standin_process(records)
+    try:
+        client = RegistryClient(base_url=url, page_size=1000, timeout=30)
+        with connection.execute_wrapper(writes):
+            started = time.perf_counter()
+            run = certificate_sync(client=client)
+            seconds = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return {
+        "seconds": round(seconds, 2),
+        "records_per_second": round(len(records) / seconds, 1),
+        "status": run.status,
+        "created": run.created,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+        "withdrawn": run.withdrawn,
+        "rejected": run.rejected,
+        "alert": run.alert,
+        "producer_rows_written": writes.rows["producer"],
+        "producer_write_statements": writes.statements["producer"],
+        "certificate_rows_written": writes.rows["certificate"],
+        "certificate_write_statements": writes.statements["certificate"],
+        "certificate_change_rows_written": writes.rows["certificate_change"],
+        "sql_statements": writes.total_statements,
+        "producers_in_database": Producer.objects.count(),
+        "loadavg_after": _loadavg(),
+    }
+
+
+def bench_national_sync(count: int, *, seed: int = 2025) -> dict:
+    """A national-shaped feed: full sync, then a no-change re-sync of the same
+    records in a shuffled order (issue 12: the re-sync writes 0 producer rows)."""
+    from tests.bench.national_feed import feed_profile, national_feed, shuffled
+
+    loadavg_before = _loadavg()
+    records = national_feed(seed=seed, products=count, producers=round(count / 2))
+    profile = feed_profile(records)
+    baseline = _baseline_bulk_insert(records)
+    full = _counted_sync(records)
+    assert full["status"] == "succeeded" and full["created"] == count, full
+    resync = _counted_sync(shuffled(records, seed=seed + 1))
+    return {
+        "feed": profile,
+        "full_sync": full,
+        "resync_shuffled": resync,
+        "resync_producer_rows_target": 0,
+        "resync_meets_target": resync["producer_rows_written"] == 0,
+        "baseline_bulk_insert_seconds": round(baseline, 2),
+        "full_sync_to_baseline_ratio": round(full["seconds"] / baseline, 2),
+        "resync_to_baseline_ratio": round(resync["seconds"] / baseline, 2),
+        "loadavg_before": loadavg_before,
+        "method": "tests/bench/national_feed.py (seed "
+        f"{seed}) served by the stand-in registry in a separate process over HTTP, "
+        "1000 records a page, in id order, then shuffled for the re-sync; PostgreSQL, "
+        "its own fresh database; rows written = rowcount of INSERT/UPDATE statements "
+        "on each table during certificate_sync (connection.execute_wrapper); "
+        "baseline = bulk_create of the same certificates, products and stock "
+        "records in one transaction; loadavg = os.getloadavg() 1/5/15 min",
+    }
+
+
+def _use_fresh_database(url: str) -> None:
+    """Point Django's connection at a fresh, migrated database `url`."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    connection.close()
+    _fresh_database(url)
+    connection.settings_dict["NAME"] = url.rsplit("/", 1)[1]
+    ContentType.objects.clear_cache()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
 def _time_page(client, path: str, *, warmup: int, requests: int) -> dict:
     for _ in range(warmup):
         assert client.get(path).status_code == 200, path
@@ -276,87 +408,169 @@ def _bench_indexes_drop(client) -> None:
             client.indices.delete(index=name)
 
 
+SECTIONS = ("sync", "national_sync", "search", "pages", "checkout")
+
+
+def _sections(only: str | None) -> list[str]:
+    """The sections to run, in order; search, pages and checkout run on the
+    sync's catalogue, and pages on the search index."""
+    if not only:
+        return list(SECTIONS)
+    wanted = {name.strip().replace("-", "_") for name in only.split(",") if name.strip()}
+    unknown = wanted - set(SECTIONS)
+    if unknown:
+        raise SystemExit(
+            f"--only: unknown section(s) {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(SECTIONS)}"
+        )
+    if wanted & {"search", "pages", "checkout"}:
+        wanted.add("sync")
+    if "pages" in wanted:
+        wanted.add("search")
+    return [name for name in SECTIONS if name in wanted]
+
+
+def _print_national(national: dict) -> None:
+    full, again = national["full_sync"], national["resync_shuffled"]
+    feed = national["feed"]
+    print(
+        f"national sync ({feed['records']} records, {feed['producers']} producers, "
+        f"{feed['provinces']} provinces): full {full['seconds']} s "
+        f"(×{national['full_sync_to_baseline_ratio']} of bulk insert), "
+        f"{full['producer_rows_written']} producer rows written; "
+        f"shuffled re-sync {again['seconds']} s (×{national['resync_to_baseline_ratio']}), "
+        f"{again['producer_rows_written']} producer rows written (target 0), "
+        f"{again['certificate_rows_written']} certificate rows; "
+        f"updated {again['updated']}, unchanged {again['unchanged']}; "
+        f"load {'/'.join(str(x) for x in again['loadavg_after'])}"
+    )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", default="bench-results/bench.json")
     parser.add_argument("--database-url", default="postgres://ocop:ocop@127.0.0.1:5432/ocop_bench")
     parser.add_argument("--certificates", type=int, default=20_000)
+    parser.add_argument(
+        "--national-certificates",
+        type=int,
+        default=17_000,
+        help="records in the national-shaped feed (producers: half as many)",
+    )
+    parser.add_argument(
+        "--only", default=None, help=f"comma-separated sections of {', '.join(SECTIONS)}"
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
     args = parser.parse_args()
+    sections = _sections(args.only)
+    site_sections = [name for name in sections if name in ("search", "pages", "checkout")]
+    # the national feed syncs into its own database, so the catalogue the
+    # other sections use stays the 20,000-certificate one
+    national_url = args.database_url + "_national"
+    first_url = national_url if sections == ["national_sync"] else args.database_url
 
     out = ROOT / args.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    _fresh_database(args.database_url)
-    _setup_django(args.database_url, args.opensearch_url)
+    _fresh_database(first_url)
+    _setup_django(first_url, args.opensearch_url)
 
     from django.core.management import call_command
 
-    print("Migrating a fresh bench database…", file=sys.stderr)
+    print(f"Migrating a fresh bench database ({first_url.rsplit('/', 1)[1]})…", file=sys.stderr)
     call_command("migrate", verbosity=0, interactive=False)
     from search.client import opensearch_client
 
     # a crashed earlier run may have left a bench index; with one in place
     # the sync would also reindex every product it wrote (eager Celery)
     _bench_indexes_drop(opensearch_client(timeout=60))
-    print(f"Syncing {args.certificates} certificates…", file=sys.stderr)
-    sync = bench_sync(args.certificates)
-    from marketplace.core.services import demo_prices_assign, home_page_ensure
-    from tests.bench.order_bench import bench_orders
-    from tests.bench.search_bench import bench_search
-
-    print("Pricing the synced products as their producers would…", file=sys.stderr)
-    home_page_ensure()
-    demo_prices_assign(with_images=False)
-    from cms.services import cms_sections_ensure
-    from marketplace.core.services import demo_pages_ensure
-
-    cms_sections_ensure()
-    demo_pages_ensure()
-    print(f"Rebuilding the index and timing {args.queries} searches…", file=sys.stderr)
-    try:
-        search = bench_search(queries=args.queries, warmup=args.warmup)
-        print("Timing pages…", file=sys.stderr)
-        pages = bench_pages(args.requests, args.warmup)
-        print("Placing COD orders (1 client, then 8)…", file=sys.stderr)
-        orders = bench_orders()
-    finally:
-        _bench_indexes_drop(opensearch_client(timeout=60))
-
-    report = {
+    report: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "registry_sync": sync,
-        "search": search,
-        "checkout": orders,
-        "pages": {
-            "method": "sequential in-process django.test.Client, DEBUG=False, PostgreSQL, "
-            f"{args.certificates} synced products with demo prices",
-            "results": pages,
-        },
     }
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    print(
-        f"full sync {sync['full_sync_seconds']} s ({sync['full_sync_records_per_second']} rec/s, "
-        f"×{sync['full_sync_to_baseline_ratio']} of bulk insert); "
-        f"re-sync {sync['resync_seconds']} s (×{sync['resync_to_baseline_ratio']})"
-    )
-    print(
-        f"search: rebuild {search['rebuild_seconds']} s for {search['indexed_documents']} docs; "
-        + "; ".join(
-            f"{name} p50 {f['p50_ms']} ms p95 {f['p95_ms']} ms"
-            for name, f in search["latency"].items()
+    sync = search = pages = orders = national = None
+    if "sync" in sections:
+        print(f"Syncing {args.certificates} certificates…", file=sys.stderr)
+        sync = report["registry_sync"] = bench_sync(args.certificates)
+    if site_sections:
+        from marketplace.core.services import demo_prices_assign, home_page_ensure
+
+        print("Pricing the synced products as their producers would…", file=sys.stderr)
+        home_page_ensure()
+        demo_prices_assign(with_images=False)
+        from cms.services import cms_sections_ensure
+        from marketplace.core.services import demo_pages_ensure
+
+        cms_sections_ensure()
+        demo_pages_ensure()
+        try:
+            if "search" in sections:
+                from tests.bench.search_bench import bench_search
+
+                print(f"Rebuilding the index and timing {args.queries} searches…", file=sys.stderr)
+                search = report["search"] = bench_search(queries=args.queries, warmup=args.warmup)
+            if "pages" in sections:
+                print("Timing pages…", file=sys.stderr)
+                pages = bench_pages(args.requests, args.warmup)
+                report["pages"] = {
+                    "method": "sequential in-process django.test.Client, DEBUG=False, "
+                    f"PostgreSQL, {args.certificates} synced products with demo prices",
+                    "results": pages,
+                }
+            if "checkout" in sections:
+                from tests.bench.order_bench import bench_orders
+
+                print("Placing COD orders (1 client, then 8)…", file=sys.stderr)
+                orders = report["checkout"] = bench_orders()
+        finally:
+            _bench_indexes_drop(opensearch_client(timeout=60))
+    if "national_sync" in sections:
+        if first_url != national_url:
+            print(
+                f"Migrating a fresh database for the national feed "
+                f"({national_url.rsplit('/', 1)[1]})…",
+                file=sys.stderr,
+            )
+            _use_fresh_database(national_url)
+        print(
+            f"Syncing a national-shaped feed of {args.national_certificates} records twice…",
+            file=sys.stderr,
         )
-    )
-    c = orders["concurrent"]
-    print(
-        f"checkout: {c['orders_per_minute']} orders/min with {c['clients']} clients "
-        f"(×{orders['throughput_ratio_to_one_client']} of one client), "
-        f"p95 {c['checkout_p95_ms']} ms"
-    )
-    for name, figures in pages.items():
+        national = report["registry_sync_national"] = bench_national_sync(
+            args.national_certificates
+        )
+
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if sync:
+        print(
+            f"full sync {sync['full_sync_seconds']} s "
+            f"({sync['full_sync_records_per_second']} rec/s, "
+            f"×{sync['full_sync_to_baseline_ratio']} of bulk insert); "
+            f"re-sync {sync['resync_seconds']} s (×{sync['resync_to_baseline_ratio']})"
+        )
+    if national:
+        _print_national(national)
+    if search:
+        print(
+            f"search: rebuild {search['rebuild_seconds']} s for "
+            f"{search['indexed_documents']} docs; "
+            + "; ".join(
+                f"{name} p50 {f['p50_ms']} ms p95 {f['p95_ms']} ms"
+                for name, f in search["latency"].items()
+            )
+        )
+    if orders:
+        c = orders["concurrent"]
+        print(
+            f"checkout: {c['orders_per_minute']} orders/min with {c['clients']} clients "
+            f"(×{orders['throughput_ratio_to_one_client']} of one client), "
+            f"p95 {c['checkout_p95_ms']} ms"
+        )
+    for name, figures in (pages or {}).items():
         print(
             f"{name:18} {figures['requests_per_second']:8.1f} req/s  "
             f"median {figures['median_ms']:7.2f} ms  ×{figures['ratio_to_baseline']} of baseline"

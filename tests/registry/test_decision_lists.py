@@ -13,6 +13,7 @@ from marketplace.registry.decision_lists import (
     decision_list_read,
     product_type_from_set,
 )
+from tests.registry import decision_list_files as files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HANOI_CSV = FIXTURES / "decisions_hanoi.csv"
@@ -63,7 +64,7 @@ def one_row(tmp_path: Path, **overrides: str) -> DecisionListRow:
     }
     assert set(overrides) <= set(cells)
     cells.update(overrides)
-    (row,) = decision_list_read(write_csv(tmp_path, [HEADER, list(cells.values())]))
+    (row,) = decision_list_read(write_csv(tmp_path, [HEADER, list(cells.values())])).rows
     return row
 
 
@@ -123,7 +124,7 @@ def write_hanoi_xlsx(tmp_path: Path) -> Path:
 def test_csv_with_bom_and_semicolons_yields_one_result_per_data_row():
     # given the Hà Nội fixture: UTF-8 with BOM, semicolon-delimited, commas inside addresses
     # when it is read
-    rows = decision_list_read(HANOI_CSV)
+    rows = decision_list_read(HANOI_CSV).rows
     # then every data row (spreadsheet lines 2-10) comes back, none dropped
     assert [row.line for row in rows] == list(range(2, 11))
     # and the BOM did not leak into the first record
@@ -137,7 +138,7 @@ def test_csv_with_bom_and_semicolons_yields_one_result_per_data_row():
 def test_good_rows_become_records_in_the_api_shape():
     # given the Hà Nội fixture
     # when it is read
-    first = decision_list_read(HANOI_CSV)[0].record
+    first = decision_list_read(HANOI_CSV).rows[0].record
     # then the record has exactly the national API's fields and no extras
     assert set(first) == RECORD_KEYS
     assert set(first["manufacturer"]) == MANUFACTURER_KEYS
@@ -155,7 +156,7 @@ def test_good_rows_become_records_in_the_api_shape():
 def test_bad_rows_become_errors_naming_what_is_wrong():
     # given the Hà Nội fixture, whose last two rows are broken
     # when it is read
-    rows = {row.line: row for row in decision_list_read(HANOI_CSV)}
+    rows = {row.line: row for row in decision_list_read(HANOI_CSV).rows}
     # then the good rows carry records and no error
     assert all(rows[line].record and not rows[line].error for line in range(2, 9))
     # and each bad row has no record and every reason, in both languages
@@ -171,7 +172,7 @@ def test_xlsx_with_title_rows_finds_the_header_below_them(tmp_path):
     # given a workbook with two title rows and a blank row above the table
     path = write_hanoi_xlsx(tmp_path)
     # when it is read
-    rows = decision_list_read(path)
+    rows = decision_list_read(path).rows
     # then lines are spreadsheet rows, blank rows are skipped and data rows parsed
     assert [row.line for row in rows] == [5, 6, 8]
     ceramics, wine = (row.record for row in rows[:2])
@@ -192,16 +193,16 @@ def test_xlsx_with_title_rows_finds_the_header_below_them(tmp_path):
 def test_the_same_row_gets_the_same_id_from_csv_and_xlsx(tmp_path):
     # given the same certification in the CSV fixture and in a workbook
     # when both are read
-    from_csv = decision_list_read(HANOI_CSV)[0].record
-    from_xlsx = decision_list_read(write_hanoi_xlsx(tmp_path))[0].record
+    from_csv = decision_list_read(HANOI_CSV).rows[0].record
+    from_xlsx = decision_list_read(write_hanoi_xlsx(tmp_path)).rows[0].record
     # then they share an id, since only decision number, product and producer count
     assert from_csv["id"] == from_xlsx["id"]
 
 
 def test_ids_are_negative_stable_and_distinct_across_reads():
     # given the Hà Nội fixture read twice
-    first = [row.record["id"] for row in decision_list_read(HANOI_CSV) if row.record]
-    second = [row.record["id"] for row in decision_list_read(HANOI_CSV) if row.record]
+    first = [record["id"] for record in decision_list_read(HANOI_CSV).records]
+    second = [record["id"] for record in decision_list_read(HANOI_CSV).records]
     # then re-importing yields the same ids, all negative and all different
     assert first == second
     assert all(isinstance(value, int) and value < 0 for value in first)
@@ -359,7 +360,7 @@ def test_the_delimiter_is_sniffed(tmp_path, delimiter):
         ["Gốm Bát Tràng", "HTX Gốm, sứ", "Gốm sứ", "4", "1/QĐ-UBND", "01/02/2024"],
     ]
     # when it is read
-    (row,) = decision_list_read(write_csv(tmp_path, rows, delimiter=delimiter))
+    (row,) = decision_list_read(write_csv(tmp_path, rows, delimiter=delimiter)).rows
     # then the cells land in the right fields
     assert row.record["manufacturer"]["name"] == "HTX Gốm, sứ"
     assert row.record["issued_on"] == "2024-02-01"
@@ -374,7 +375,7 @@ def test_english_headers_without_diacritics_are_recognised(tmp_path):
         + ["2024-01-02", "Phạm Văn D", "htx@example.vn", "Gạo thơm"],
     ]
     # when it is read
-    (row,) = decision_list_read(write_csv(tmp_path, rows))
+    (row,) = decision_list_read(write_csv(tmp_path, rows)).rows
     # then the optional columns reach the record too
     assert row.record["manufacturer"]["representative"] == "Phạm Văn D"
     assert row.record["manufacturer"]["email"] == "htx@example.vn"
@@ -389,7 +390,7 @@ def test_a_decision_named_in_the_title_applies_to_rows_without_their_own(tmp_pat
         ["Gốm Bát Tràng", "HTX Gốm", "Xã Bát Tràng, Thành phố Hà Nội", "Gốm sứ", "4"],
     ]
     # when it is read
-    (row,) = decision_list_read(write_csv(tmp_path, rows))
+    (row,) = decision_list_read(write_csv(tmp_path, rows)).rows
     # then the row takes the title's decision number and date
     assert row.record["ocop_certificate_number"] == "1234/QĐ-UBND"
     assert row.record["issued_on"] == "2024-05-17"
@@ -399,7 +400,7 @@ def test_a_repeated_row_is_rejected_as_a_duplicate(tmp_path):
     # given the same certification listed twice
     data = ["Gốm Bát Tràng", "HTX Gốm", "Gốm sứ", "4", "1/QĐ-UBND", "01/02/2024"]
     # when the list is read
-    first, second = decision_list_read(write_csv(tmp_path, [HEADER, data, data]))
+    first, second = decision_list_read(write_csv(tmp_path, [HEADER, data, data])).rows
     # then the first is kept and the second points at it
     assert first.record is not None
     assert second.record is None
@@ -440,3 +441,499 @@ def test_a_missing_file_is_refused(tmp_path):
     # then the error is a DecisionListError like any other unreadable file
     with pytest.raises(DecisionListError, match="File not found"):
         decision_list_read(tmp_path / "missing.csv")
+
+
+# ---------------------------------------------------------------- lists as provinces publish them
+
+
+def test_a_two_row_merged_header_is_read_column_by_column(tmp_path):
+    # given the 2024 city list: "Kết quả đánh giá, phân hạng" merged over "Điểm | Hạng sao"
+    path = files.two_row_header_list(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then all 40 products import and none is rejected for want of stars
+    assert len(decision_list.records) == 40
+    assert decision_list.rejected == []
+    # and the header is found on its lower row, below the title block
+    assert (decision_list.sheet, decision_list.header_line) == ("Danh sách", 8)
+    # and the stars come from "Hạng sao", the decision from "Số, ngày quyết định"
+    first = decision_list.records[0]
+    assert (first["name"], first["ocop_star"]) == ("Gốm sứ Bát Tràng men lam", 4)
+    assert first["manufacturer"]["name"] == "HTX Gốm sứ Bát Tràng"
+    assert (first["ocop_certificate_number"], first["issued_on"]) == ("1234/QĐ-UBND", "2024-05-17")
+
+
+def test_a_two_row_header_exported_to_csv_is_read_the_same_way(tmp_path):
+    # given a Bắc Ninh list saved as CSV: "Chủ thể" over "Tên | Địa chỉ", a score and
+    # stars side by side, column numbers, a district group and a total
+    path = files.two_row_header_csv(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then both products import, one by its score and one by its stars
+    assert [
+        (record["name"], record["manufacturer"]["address"], record["ocop_star"])
+        for record in decision_list.records
+    ] == [("Gà Hồ", "Xã Song Hồ", 4), ("Tranh Đông Hồ", "Xã Song Hồ", 4)]
+    # and the title's decision fills the empty "Số QĐ" cells
+    assert {record["ocop_certificate_number"] for record in decision_list.records} == {"99/QĐ-UBND"}
+    # and the layout rows are reported
+    assert [(row.line, row.kind) for row in decision_list.skipped] == [
+        (5, "column_numbers"),
+        (6, "group"),
+        (9, "total"),
+    ]
+    assert (decision_list.sheet, decision_list.header_line) == ("", 4)
+
+
+@pytest.mark.parametrize(
+    ("score", "stars"),
+    [(29, 1), (30, 2), (49.5, 2), (50, 3), ("69,5", 3), (70, 4), ("89 điểm", 4), (90, 5), (100, 5)],
+)
+def test_a_score_stands_in_for_an_empty_stars_cell(tmp_path, score, stars):
+    # given a two-row list whose "Hạng sao" cell is empty but whose "Điểm" is filled
+    product = files.products(1)[0]
+    row = files.two_row_row(1, product, stars="", score=score)
+    path = files.two_row_header_list(tmp_path, [row])
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then the stars follow the score's band (<30, 30-49, 50-69, 70-89, 90-100)
+    assert record["ocop_star"] == stars
+
+
+def test_the_stars_cell_wins_over_the_score(tmp_path):
+    # given a row scored 95 but published as 4 stars (the council's decision)
+    row = files.two_row_row(1, files.products(1)[0], stars="4 sao", score=95)
+    path = files.two_row_header_list(tmp_path, [row])
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then the published stars count
+    assert record["ocop_star"] == 4
+
+
+@pytest.mark.parametrize("score", [120, "chưa chấm", -5])
+def test_an_unreadable_score_rejects_its_row(tmp_path, score):
+    # given a row with no stars and a score that is not 0-100
+    row = files.two_row_row(1, files.products(1)[0], stars="", score=score)
+    path = files.two_row_header_list(tmp_path, [row])
+    # when it is read
+    (row,) = decision_list_read(path).rows
+    # then the row is rejected saying the score is wrong
+    assert row.record is None
+    assert "invalid score" in row.error
+
+
+def test_a_score_column_alone_gives_the_stars(tmp_path):
+    # given a list that publishes only "Điểm đánh giá", no stars column
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Bộ sản phẩm", "Điểm đánh giá"]
+    rows = [[1, "Gốm sứ Bát Tràng", "HTX Gốm sứ Bát Tràng", "Gốm sứ", 82]]
+    path = files.one_row_header_list(tmp_path, rows, header=header)
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then the score gives 4 stars
+    assert record["ocop_star"] == 4
+
+
+def test_a_2023_district_list_headed_phan_hang_imports_every_row(tmp_path):
+    # given a district list: stars under "Phân hạng", the decision only in the title
+    path = files.one_row_header_list(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then all 12 rows import with the title's decision
+    assert len(decision_list.records) == 12
+    assert decision_list.rejected == []
+    assert {record["ocop_certificate_number"] for record in decision_list.records} == {"56/QĐ-UBND"}
+    assert {record["issued_on"] for record in decision_list.records} == {"2023-10-20"}
+    # and the list reports the decision it found in the title block
+    assert decision_list.decision_number == "56/QĐ-UBND"
+    assert decision_list.decision_date == date(2023, 10, 20)
+
+
+@pytest.mark.parametrize(
+    "stars_header",
+    [
+        "Phân hạng",
+        "Hạng sao",
+        "Số sao",
+        "Kết quả phân hạng",
+        "Kết quả đánh giá, phân hạng",
+        "HẠNG SAO (*)",
+        "Hang sao",
+        "Xếp hạng\n(sao)",
+        unicodedata.normalize("NFD", "Số sao đạt được"),
+    ],
+)
+def test_the_usual_stars_headers_are_recognised(tmp_path, stars_header):
+    # given a one-row list whose stars column carries one of the names provinces use
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Bộ sản phẩm", stars_header]
+    path = files.one_row_header_list(
+        tmp_path, [[1, "Gốm Bát Tràng", "HTX Gốm", "Gốm sứ", "4★"]], header=header
+    )
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then the stars are read from it
+    assert record["ocop_star"] == 4
+
+
+@pytest.mark.parametrize(
+    "producer_header",
+    [
+        "Chủ thể sản xuất",
+        "Tên chủ thể",
+        "Chủ thể OCOP",
+        "Đơn vị/Cơ sở sản xuất",
+        "Cơ sở sản xuất",
+        "Tên chủ thể sản xuất, kinh doanh",
+        "CHU THE SAN XUAT",
+        unicodedata.normalize("NFD", "Chủ thể"),
+    ],
+)
+def test_the_usual_producer_headers_are_recognised(tmp_path, producer_header):
+    # given a one-row list whose producer column carries one of the names provinces use
+    header = ["STT", "Tên sản phẩm", producer_header, "Bộ sản phẩm", "Số sao"]
+    path = files.one_row_header_list(
+        tmp_path, [[1, "Gốm Bát Tràng", "HTX Gốm", "Gốm sứ", 4]], header=header
+    )
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then the producer is read from it
+    assert record["manufacturer"]["name"] == "HTX Gốm"
+
+
+def test_sub_headers_that_need_their_top_cell_are_read_with_it(tmp_path):
+    # given "Chủ thể" over "Tên | Địa chỉ" and "Quyết định công nhận" over "Số | Ngày"
+    workbook = Workbook()
+    sheet = workbook.active
+    top = [("STT", 1), ("Tên sản phẩm", 1), ("Chủ thể", 2), ("Bộ sản phẩm", 1), ("Số sao", 1)]
+    top.append(("Quyết định công nhận", 2))
+    row = files.title_block(sheet, 8, decision="")
+    row = files.write_header(sheet, row, top, ["", "", "Tên", "Địa chỉ", "", "", "Số", "Ngày"])
+    files.write_rows(
+        sheet,
+        row,
+        [
+            [1, "Gốm Bát Tràng", "HTX Gốm", "Xã Bát Tràng, Thành phố Hà Nội", "Gốm sứ", 4]
+            + ["88/QĐ-UBND", datetime(2024, 3, 1)]
+        ],
+    )
+    path = files.save(workbook, tmp_path)
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then each sub-header names its own field
+    assert record["manufacturer"]["name"] == "HTX Gốm"
+    assert record["manufacturer"]["address"] == "Xã Bát Tràng, Thành phố Hà Nội"
+    assert (record["ocop_certificate_number"], record["issued_on"]) == ("88/QĐ-UBND", "2024-03-01")
+
+
+@pytest.mark.parametrize("first", ["empty", "cover"])
+def test_the_list_is_found_on_a_later_sheet(tmp_path, first):
+    # given a workbook whose first sheet is empty, or a cover page of prose
+    path = files.workbook_with_sheets(tmp_path, first)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then the table on the second sheet is read, and the list says where it was
+    assert decision_list.sheet == "Danh sách"
+    assert len(decision_list.records) == 5
+
+
+def test_layout_rows_are_skipped_and_reported_not_rejected(tmp_path):
+    # given a list with a column-number row, group titles, totals, notes and signatures
+    path = files.layout_rows_list(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then the five products import and nothing is rejected
+    assert [row.line for row in decision_list.rows] == [11, 13, 15, 16, 18]
+    assert decision_list.rejected == []
+    # and every layout row is reported by line and kind, with its text
+    assert [(row.line, row.kind) for row in decision_list.skipped] == [
+        (9, "column_numbers"),
+        (10, "group"),
+        (12, "group"),
+        (14, "group"),
+        (17, "group"),
+        (19, "total"),
+        (20, "total"),
+        (22, "footnote"),
+        (23, "footnote"),
+        (24, "footnote"),
+        (26, "footnote"),
+        (27, "footnote"),
+        (28, "footnote"),
+        (31, "footnote"),
+    ]
+    assert decision_list.skipped[3].text == "II | THỊ XÃ SƠN TÂY"
+    assert decision_list.skipped[5].text == "Tổng cộng: 5 sản phẩm | 5"
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        [1, 2, 3, 4, 5, 6],
+        ["A", "B", 1, 2, 3, 4],
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)=(4)+(5)"],
+    ],
+)
+def test_column_numbers_under_a_one_row_header_are_skipped(tmp_path, numbers):
+    # given a one-row header followed by its columns' numbers, written one of the usual ways
+    rows = [numbers] + [
+        files.one_row_row(number, product)
+        for number, product in enumerate(files.products(3), start=1)
+    ]
+    path = files.one_row_header_list(tmp_path, rows)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then the numbers row is skipped as such and the products import
+    assert [(row.line, row.kind) for row in decision_list.skipped] == [(8, "column_numbers")]
+    assert len(decision_list.records) == 3
+
+
+def test_data_rows_are_never_skipped_even_when_they_read_like_layout(tmp_path):
+    # given complete rows whose product names start like group titles, totals or notes,
+    # one of them below the notes
+    names = ["I. Gạo tám Hải Hậu", "Tổng cộng trà sen", "Ghi chú hoa sen", "* Trà shan tuyết"]
+    rows = [
+        [number, name, "HTX Nông nghiệp Hải Hậu", "Xã Hải Hậu", "Chè", "3 sao"]
+        for number, name in enumerate(names[:3], start=1)
+    ]
+    rows += [[None, "Ghi chú: danh sách tạm thời"]]
+    rows += [[4, names[3], "HTX Nông nghiệp Hải Hậu", "Xã Hải Hậu", "Chè", "3 sao"]]
+    path = files.one_row_header_list(tmp_path, rows)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then every complete row is a record; only the note is skipped
+    assert [record["name"] for record in decision_list.records] == names
+    assert [row.kind for row in decision_list.skipped] == ["footnote"]
+
+
+def test_a_broken_data_row_is_rejected_not_skipped(tmp_path):
+    # given a row without stars and a row with only its number and product name
+    product = files.products(1)[0]
+    rows = [
+        [1, product.name, product.producer, product.address, product.product_set, None],
+        [2, "Bánh cốm Hàng Than"],
+    ]
+    path = files.one_row_header_list(tmp_path, rows)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then both are rejected with their reasons, neither is skipped as layout
+    assert decision_list.skipped == []
+    first, second = decision_list.rejected
+    assert "missing stars" in first.error
+    assert "missing producer" in second.error
+
+
+def test_a_header_repeated_on_each_printed_page_is_skipped(tmp_path):
+    # given a two-row header printed again in the middle of the table
+    top_texts = [cell for text, span in files.TWO_ROW_TOP for cell in [text] + [None] * (span - 1)]
+    first, second = files.products(2)
+    rows = [
+        files.two_row_row(1, first),
+        top_texts,
+        files.TWO_ROW_SUB,
+        files.two_row_row(2, second),
+    ]
+    path = files.two_row_header_list(tmp_path, rows)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then both products import and the repeated header rows are reported as such
+    assert len(decision_list.records) == 2
+    assert [(row.line, row.kind) for row in decision_list.skipped] == [
+        (10, "header"),
+        (11, "header"),
+    ]
+
+
+def test_a_formula_without_a_saved_value_rejects_its_row_naming_the_cell(tmp_path):
+    # given a list whose stars cell on line 10 is a formula never calculated by Excel
+    first, second = files.products(2)
+    formula_row = files.two_row_row(2, second, stars='=IF(F10>=70,"4 sao","3 sao")')
+    path = files.two_row_header_list(tmp_path, [files.two_row_row(1, first), formula_row])
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then the other row imports
+    assert [record["name"] for record in decision_list.records] == [first.name]
+    # and the formula's row is rejected naming the cell and the formula, not "missing stars"
+    (rejected,) = decision_list.rejected
+    assert rejected.line == 10
+    assert rejected.error == (
+        'dòng 10, cột Hạng sao (G10): công thức =IF(F10>=70,"4 sao","3 sao") chưa có giá trị '
+        "đã lưu; mở và lưu lại tệp trong Excel (formula without a saved value)"
+    )
+
+
+def test_a_10000_character_producer_rejects_only_its_row_in_a_5000_row_file(tmp_path):
+    # given a 5,000-row list whose line 2,507 names its producer in 10,000 characters
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Bộ sản phẩm", "Số sao"]
+    rows = [[n, f"Sản phẩm số {n}", f"HTX số {n}", "Gốm sứ", 4] for n in range(1, 5001)]
+    rows[2499][2] = "HTX " + "Gốm" * 3332
+    path = files.one_row_header_list(tmp_path, rows, header=header)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then every other row imports
+    assert len(decision_list.records) == 4999
+    # and the one row is rejected naming its line, its column and the limit
+    (rejected,) = decision_list.rejected
+    assert rejected.line == 2507
+    assert rejected.error == (
+        "dòng 2507, cột Chủ thể (C2507): 10000 ký tự, tối đa 255 "
+        "(too long: 10000 characters, at most 255)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "length", "limit", "cell"),
+    [
+        ("Tên sản phẩm", 256, 255, "B8"),
+        ("Chủ thể", 256, 255, "C8"),
+        ("Địa chỉ", 501, 500, "D8"),
+        ("Người đại diện", 256, 255, "G8"),
+        ("Điện thoại", 41, 40, "H8"),
+        ("Email", 255, 254, "I8"),
+        ("Số quyết định", 101, 100, "J8"),
+    ],
+)
+def test_a_cell_over_its_column_limit_rejects_the_row_and_is_never_cut(
+    tmp_path, column, length, limit, cell
+):
+    # given a full list whose one cell is a character too long for its database column
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Bộ sản phẩm", "Số sao"]
+    header += ["Người đại diện", "Điện thoại", "Email", "Số quyết định", "Ngày quyết định"]
+    row = [1, "Gốm", "HTX Gốm", "Xã Bát Tràng", "Gốm sứ", 4, "Lê An", "0912345678"]
+    row += ["htx@example.vn", "12/QĐ-UBND", "01/02/2024"]
+    row[header.index(column)] = "9" * length
+    path = files.one_row_header_list(tmp_path, [row], header=header)
+    # when it is read
+    (rejected,) = decision_list_read(path).rows
+    # then the row is rejected naming the cell and the limit
+    assert rejected.record is None
+    assert f"dòng 8, cột {column} ({cell}): {length} ký tự, tối đa {limit}" in rejected.error
+
+
+def test_a_product_name_at_its_limit_imports_whole(tmp_path):
+    # given a product name of exactly 255 characters
+    name = "Gốm sứ Bát Tràng " + "x" * 238
+    rows = [[1, name, "HTX Gốm", "Xã Bát Tràng", "Gốm sứ", 4]]
+    path = files.one_row_header_list(tmp_path, rows)
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then the name is kept as written
+    assert record["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("build", "reason"),
+    [
+        (files.html_named_xlsx, "HTML"),
+        (files.csv_named_xlsx, "CSV"),
+        (files.xls_named_xlsx, "Excel 97–2003 (.xls)"),
+    ],
+)
+def test_a_file_that_only_bears_an_xlsx_name_is_refused_with_its_reason(tmp_path, build, reason):
+    # given an HTML page, a CSV or an old .xls saved under an .xlsx name
+    path = build(tmp_path)
+    # when it is read
+    # then it is refused as a whole, saying what it really is, in Vietnamese and English
+    with pytest.raises(DecisionListError) as refused:
+        decision_list_read(path)
+    assert reason in str(refused.value)
+    assert "không phải bảng tính Excel .xlsx" in str(refused.value)
+    assert "is not a valid .xlsx workbook" in str(refused.value)
+
+
+def test_an_empty_workbook_is_refused(tmp_path):
+    # given a workbook whose every sheet is empty
+    path = files.empty_workbook(tmp_path)
+    # when it is read
+    # then it is refused as empty
+    with pytest.raises(DecisionListError, match="mọi trang tính đều trống"):
+        decision_list_read(path)
+
+
+def test_a_workbook_without_a_table_is_refused_naming_the_sheets_searched(tmp_path):
+    # given a workbook holding a decision's text and no table
+    path = files.workbook_without_table(tmp_path)
+    # when it is read
+    # then it is refused, saying no header was found on its sheet
+    with pytest.raises(DecisionListError, match="No recognisable header row") as refused:
+        decision_list_read(path)
+    assert "«Sheet»" in str(refused.value)
+
+
+def test_a_damaged_workbook_raises_only_a_decision_list_error(tmp_path):
+    # given a real list whose sheet was cut short in transfer
+    path = files.damaged_workbook(tmp_path)
+    # when it is read
+    # then the failure is a DecisionListError with a reason, not a parser's exception
+    with pytest.raises(
+        DecisionListError, match="hong.xlsx is not a valid .xlsx workbook: the file is damaged"
+    ):
+        decision_list_read(path)
+
+
+def test_an_unexpected_parser_failure_becomes_a_decision_list_error(tmp_path, monkeypatch):
+    # given a parser that fails in a way nobody foresaw
+    path = files.two_row_header_list(tmp_path)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("marketplace.registry.decision_lists.load_workbook", explode)
+    # when the list is read
+    # then the reader still raises only its own error, with a generic reason
+    with pytest.raises(DecisionListError, match="could not be read"):
+        decision_list_read(path)
+
+
+def test_a_header_without_a_stars_column_is_refused_once_naming_it(tmp_path):
+    # given a list whose stars column is headed "Kết luận", which names nothing
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Bộ sản phẩm", "Kết luận"]
+    rows = [[n, f"Gốm {n}", "HTX Gốm", "Bát Tràng", "Gốm sứ", "4 sao"] for n in range(1, 41)]
+    path = files.one_row_header_list(tmp_path, rows, header=header)
+    # when it is read
+    # then the file is refused once, naming the stars column, not rejected 40 times
+    with pytest.raises(DecisionListError) as refused:
+        decision_list_read(path)
+    message = str(refused.value)
+    assert "không nhận ra cột số sao (Phân hạng, Hạng sao, Số sao" in message
+    assert "dòng tiêu đề 7" in message
+    assert "Kết luận" in message
+
+
+def test_every_missing_column_is_named_in_the_one_error(tmp_path):
+    # given a header with neither stars nor product set, and no decision anywhere
+    header = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Điện thoại"]
+    rows = [[1, "Gốm", "HTX Gốm", "Bát Tràng", "0912345678"]]
+    path = files.one_row_header_list(tmp_path, rows, header=header, decision="")
+    # when it is read
+    # then one error names each missing column
+    with pytest.raises(DecisionListError) as refused:
+        decision_list_read(path)
+    message = str(refused.value)
+    for column in ("cột số sao", "cột bộ sản phẩm", "cột số quyết định", "cột ngày quyết định"):
+        assert column in message
+    assert "cột tên sản phẩm" not in message
+
+
+def test_the_decision_columns_are_needed_only_without_a_title_decision(tmp_path):
+    # given the district list's header, without decision columns, once with and once
+    # without the decision in its title
+    with_title = files.one_row_header_list(tmp_path, name="co_tieu_de.xlsx")
+    without_title = files.one_row_header_list(tmp_path, decision="", name="khong.xlsx")
+    # when both are read
+    # then the one with the title imports, and the other is refused for the decision
+    assert len(decision_list_read(with_title).records) == 12
+    with pytest.raises(DecisionListError, match="không nhận ra cột số quyết định"):
+        decision_list_read(without_title)
+
+
+def test_records_and_rejected_split_the_rows(tmp_path):
+    # given the Hà Nội workbook: two good rows and one broken one
+    decision_list = decision_list_read(write_hanoi_xlsx(tmp_path))
+    # then records and rejected split the rows in file order
+    assert [record["name"] for record in decision_list.records] == [
+        "Gốm sứ Bát Tràng men lam",
+        "Rượu mơ Hương Sơn",
+    ]
+    assert [row.line for row in decision_list.rejected] == [8]
+    # and a CSV reports no sheet and its header line
+    csv_list = decision_list_read(HANOI_CSV)
+    assert (csv_list.sheet, csv_list.header_line, csv_list.skipped) == ("", 1, [])

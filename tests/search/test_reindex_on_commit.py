@@ -40,7 +40,9 @@ def test_a_sync_reindexes_what_it_touched(os_client, django_capture_on_commit_ca
 
 
 def test_a_price_change_is_reindexed_after_commit(os_client, django_capture_on_commit_callbacks):
-    product = certified_product_create(price=Decimal("100000"))
+    # given a product whose creation has committed (its own reindex done)
+    with django_capture_on_commit_callbacks(execute=True):
+        product = certified_product_create(price=Decimal("100000"))
     index_rebuild(client=os_client)
     record = product.stockrecords.get()
     with django_capture_on_commit_callbacks(execute=True):
@@ -53,3 +55,21 @@ def test_without_an_index_nothing_is_written(os_client, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         certified_product_create()
     assert not os_client.indices.exists(index=ALIAS)
+
+
+def test_writes_in_one_transaction_reindex_each_product_once(
+    os_client, django_capture_on_commit_callbacks, reindex_requests
+):
+    # given a product, committed
+    with django_capture_on_commit_callbacks(execute=True):
+        product = certified_product_create(price=Decimal("100000"))
+    # when one transaction saves its stock record twice and the product once
+    record = product.stockrecords.get()
+    reindex_requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        record.price = Decimal("120000")
+        record.save()
+        record.save()
+        product.save()
+    # then one reindex of that product is sent
+    assert reindex_requests == [[product.pk]]

@@ -1,0 +1,390 @@
+"""Decision-list workbooks built the way provinces publish them, in tmp_path.
+
+Real lists open with a merged title block (the People's Committee, the
+national motto, "Kèm theo Quyết định số … ngày …"), then a header of one or
+two merged rows, sometimes a column-number row, data rows interleaved with
+group titles and totals, and notes and a signature block below. These
+builders write such files with openpyxl so the reader's tests meet the same
+shapes an operator uploads.
+"""
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+TITLE_DECISION = (
+    "(Kèm theo Quyết định số 1234/QĐ-UBND ngày 17 tháng 5 năm 2024 "
+    "của Ủy ban nhân dân Thành phố Hà Nội)"
+)
+DECISION_CELL = "1234/QĐ-UBND ngày 17/5/2024"
+
+
+@dataclass(frozen=True)
+class Product:
+    """One certified product as a list prints it."""
+
+    name: str
+    producer: str
+    address: str
+    product_set: str
+    stars: object = "4 sao"
+    score: object = None
+
+
+_KNOWN = (
+    Product(
+        "Gốm sứ Bát Tràng men lam",
+        "HTX Gốm sứ Bát Tràng",
+        "Xã Bát Tràng, Huyện Gia Lâm, Thành phố Hà Nội",
+        "Thủ công mỹ nghệ gia dụng, trang trí",
+        "4 sao",
+        78,
+    ),
+    Product(
+        "Gạo nếp cái hoa vàng",
+        "HTX Nông nghiệp Đông Anh",
+        "Xã Đông Anh, Thành phố Hà Nội",
+        "Gạo, ngũ cốc",
+        "3 sao",
+        64,
+    ),
+    Product(
+        "Rượu mơ Hương Sơn",
+        "HTX Dịch vụ Nông nghiệp Hương Sơn",
+        "Xã Hương Sơn, Huyện Mỹ Đức, Thành phố Hà Nội",
+        "Rượu trắng",
+        "3★",
+        55,
+    ),
+    Product(
+        "Lụa tơ tằm Vạn Phúc",
+        "Công ty TNHH Lụa Vạn Phúc",
+        "Phường Hà Đông, Thành phố Hà Nội",
+        "Dệt may",
+        "★★★★",
+        81,
+    ),
+    Product(
+        "Trà sen Tây Hồ",
+        "Hộ kinh doanh Sen Tây Hồ",
+        "Phường Tây Hồ, Thành phố Hà Nội",
+        "Chè và các sản phẩm từ chè",
+        4,
+        85,
+    ),
+    Product(
+        "Tinh dầu bưởi Phú Diễn",
+        "HTX Tinh dầu Phú Diễn",
+        "Phường Phú Diễn, Thành phố Hà Nội",
+        "Mỹ phẩm có nguồn gốc thảo dược",
+        "4 sao",
+        72,
+    ),
+    Product(
+        "Miến dong Minh Hồng",
+        "Hộ kinh doanh Miến Minh Hồng",
+        "Xã Minh Hồng, Huyện Ba Vì, Thành phố Hà Nội",
+        "Chế biến từ gạo, ngũ cốc",
+        "3 sao",
+        60,
+    ),
+    Product(
+        "Nón lá Chuông",
+        "Tổ hợp tác Nón Chuông",
+        "Xã Phương Trung, Huyện Thanh Oai, Thành phố Hà Nội",
+        "Thủ công mỹ nghệ",
+        "3 sao",
+        58,
+    ),
+)
+
+
+def products(count: int) -> list[Product]:
+    """`count` distinct products, cycling through real Hà Nội ones ("… (lô 2)")."""
+    made = []
+    for index in range(count):
+        known = _KNOWN[index % len(_KNOWN)]
+        batch = index // len(_KNOWN)
+        suffix = f" (lô {batch + 1})" if batch else ""
+        made.append(
+            Product(
+                known.name + suffix,
+                known.producer,
+                known.address,
+                known.product_set,
+                known.stars,
+                known.score,
+            )
+        )
+    return made
+
+
+def title_block(sheet, width: int, *, decision: str = TITLE_DECISION) -> int:
+    """The merged title rows above the table; returns the next free row."""
+    sheet.append(["ỦY BAN NHÂN DÂN", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    sheet.append(["THÀNH PHỐ HÀ NỘI", None, None, "Độc lập - Tự do - Hạnh phúc"])
+    sheet.append([])
+    sheet.append(["DANH SÁCH SẢN PHẨM ĐƯỢC CÔNG NHẬN ĐẠT SẢN PHẨM OCOP"])
+    sheet.append([decision] if decision else [])
+    sheet.append([])
+    for row in (4, 5):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    return 7
+
+
+def write_header(sheet, row: int, top: list[tuple[str, int]], sub: list[str] | None = None):
+    """A header at `row`: top cells as (text, columns spanned), and an optional sub-row.
+
+    With a sub-row, single-column top cells are merged down over it, as
+    provinces do for "STT" or "Tên sản phẩm"; returns the next free row.
+    """
+    column = 1
+    for text, span in top:
+        sheet.cell(row=row, column=column, value=text)
+        if span > 1:
+            sheet.merge_cells(
+                start_row=row, start_column=column, end_row=row, end_column=column + span - 1
+            )
+        elif sub is not None and not sub[column - 1]:
+            sheet.merge_cells(
+                start_row=row, start_column=column, end_row=row + 1, end_column=column
+            )
+        column += span
+    if sub is None:
+        return row + 1
+    for index, text in enumerate(sub, start=1):
+        if text:
+            sheet.cell(row=row + 1, column=index, value=text)
+    return row + 2
+
+
+def write_rows(sheet, row: int, rows: list[list]) -> int:
+    """Cells row by row from `row`; a string starting "=" becomes a formula with no saved value."""
+    for offset, values in enumerate(rows):
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                sheet.cell(row=row + offset, column=column, value=value)
+    return row + len(rows)
+
+
+def merged_row(sheet, row: int, text: str, width: int) -> None:
+    """A row whose one text is merged across the table (group titles, notes)."""
+    sheet.cell(row=row, column=1, value=text)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def save(workbook: Workbook, tmp_path: Path, name: str = "danh_sach_ocop.xlsx") -> Path:
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+# ---------------------------------------------------------------- whole lists
+
+TWO_ROW_TOP = [
+    ("STT", 1),
+    ("Tên sản phẩm", 1),
+    ("Chủ thể sản xuất", 1),
+    ("Địa chỉ", 1),
+    ("Nhóm sản phẩm", 1),
+    ("Kết quả đánh giá, phân hạng", 2),
+    ("Số, ngày quyết định", 1),
+]
+TWO_ROW_SUB = ["", "", "", "", "", "Điểm", "Hạng sao", ""]
+TWO_ROW_WIDTH = 8
+
+
+def two_row_row(number: int, product: Product, *, stars=None, score=None) -> list:
+    """A data row under the two-row header; `stars`/`score` override the product's."""
+    return [
+        number,
+        product.name,
+        product.producer,
+        product.address,
+        product.product_set,
+        product.score if score is None else score,
+        product.stars if stars is None else stars,
+        DECISION_CELL,
+    ]
+
+
+def two_row_header_list(tmp_path: Path, rows: list[list] | None = None, **title) -> Path:
+    """The 2024 city list: title block, then "Kết quả đánh giá, phân hạng" over "Điểm | Hạng sao".
+
+    Without `rows`, 40 products, as in the list that first failed to import.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    row = title_block(sheet, TWO_ROW_WIDTH, **title)
+    row = write_header(sheet, row, TWO_ROW_TOP, TWO_ROW_SUB)
+    if rows is None:
+        rows = [two_row_row(number, p) for number, p in enumerate(products(40), start=1)]
+    write_rows(sheet, row, rows)
+    return save(workbook, tmp_path)
+
+
+ONE_ROW_HEADER = ["STT", "Tên sản phẩm", "Tên chủ thể", "Địa chỉ", "Phân nhóm", "Phân hạng"]
+
+
+def one_row_row(number: int, product: Product) -> list:
+    return [
+        number,
+        product.name,
+        product.producer,
+        product.address,
+        product.product_set,
+        product.stars,
+    ]
+
+
+def one_row_header_list(
+    tmp_path: Path,
+    rows: list[list] | None = None,
+    *,
+    header: list[str] = ONE_ROW_HEADER,
+    decision: str = "Kèm theo Quyết định số 56/QĐ-UBND ngày 20/10/2023 của UBND huyện Gia Lâm",
+    name: str = "danh_sach_ocop.xlsx",
+) -> Path:
+    """A 2023 district list: one-row header, stars under "Phân hạng", the decision only
+    in the title. Without `rows`, 12 products."""
+    workbook = Workbook()
+    sheet = workbook.active
+    row = title_block(sheet, len(header), decision=decision)
+    row = write_header(sheet, row, [(text, 1) for text in header])
+    if rows is None:
+        rows = [one_row_row(number, p) for number, p in enumerate(products(12), start=1)]
+    write_rows(sheet, row, rows)
+    return save(workbook, tmp_path, name)
+
+
+def workbook_with_sheets(tmp_path: Path, first: str) -> Path:
+    """The list on the second sheet, behind an `first` = "empty" or "cover" sheet."""
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "Sheet1" if first == "empty" else "Bìa"
+    if first == "cover":
+        cover.append(["ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"])
+        cover.append(["HỒ SƠ CÔNG NHẬN SẢN PHẨM OCOP NĂM 2024"])
+        cover.append(["Gồm: Quyết định, danh sách sản phẩm, biên bản họp Hội đồng"])
+    sheet = workbook.create_sheet("Danh sách")
+    row = title_block(sheet, TWO_ROW_WIDTH)
+    row = write_header(sheet, row, TWO_ROW_TOP, TWO_ROW_SUB)
+    write_rows(sheet, row, [two_row_row(n, p) for n, p in enumerate(products(5), start=1)])
+    return save(workbook, tmp_path)
+
+
+def layout_rows_list(tmp_path: Path) -> Path:
+    """A list as printed: column numbers, districts and sets as groups, totals, notes
+    and a signature block. Data rows are on lines 11, 13, 15, 16 and 18."""
+    workbook = Workbook()
+    sheet = workbook.active
+    width = TWO_ROW_WIDTH
+    row = title_block(sheet, width)  # title rows 1-6
+    row = write_header(sheet, row, TWO_ROW_TOP, TWO_ROW_SUB)  # rows 7-8
+    ceramics, rice, wine, silk, tea, *_ = products(8)
+    write_rows(sheet, row, [[f"({n})" for n in range(1, width + 1)]])  # row 9
+    merged_row(sheet, 10, "I. Huyện Gia Lâm", width)
+    write_rows(sheet, 11, [two_row_row(1, ceramics)])
+    merged_row(sheet, 12, "Nhóm thực phẩm", width)
+    write_rows(sheet, 13, [two_row_row(2, rice)])
+    write_rows(sheet, 14, [["II", "THỊ XÃ SƠN TÂY", None, None, None, None, None, None]])
+    write_rows(sheet, 15, [two_row_row(3, wine), two_row_row(4, silk)])
+    merged_row(sheet, 17, "A. Sản phẩm 4 sao", width)
+    write_rows(sheet, 18, [two_row_row(5, tea)])
+    write_rows(sheet, 19, [[None, "Tổng cộng: 5 sản phẩm", None, None, None, None, 5]])
+    write_rows(sheet, 20, [[None, "Tổng số"]])
+    merged_row(sheet, 22, "Ghi chú: sản phẩm xếp theo địa bàn cấp huyện cũ.", width)
+    merged_row(sheet, 23, "* Điểm theo Bộ tiêu chí ban hành kèm Quyết định 148/QĐ-TTg.", width)
+    merged_row(sheet, 24, "(Danh sách gồm 5 sản phẩm)", width)
+    write_rows(sheet, 26, [[None, None, None, None, None, "TM. ỦY BAN NHÂN DÂN"]])
+    write_rows(sheet, 27, [[None, None, None, None, None, "KT. CHỦ TỊCH"]])
+    write_rows(sheet, 28, [[None, None, None, None, None, "PHÓ CHỦ TỊCH"]])
+    write_rows(sheet, 31, [[None, None, None, None, None, "Nguyễn Văn Hùng"]])
+    return save(workbook, tmp_path)
+
+
+def two_row_header_csv(tmp_path: Path) -> Path:
+    """A two-row header as Excel saves it to CSV: merged cells become empty fields."""
+    path = tmp_path / "danh_sach_ocop.csv"
+    path.write_text(
+        "UBND TỈNH BẮC NINH,,,,,,,\n"
+        '"Kèm theo Quyết định số 99/QĐ-UBND ngày 01/03/2025",,,,,,,\n'
+        'STT,Tên sản phẩm,Chủ thể,,Bộ sản phẩm,"Kết quả đánh giá, phân hạng",,Số QĐ\n'
+        ",,Tên,Địa chỉ,,Điểm,Hạng sao,\n"
+        "(1),(2),(3),(4),(5),(6),(7),(8)\n"
+        "I,HUYỆN TIÊN DU,,,,,,\n"
+        '1,Gà Hồ,HTX Gà Hồ,Xã Song Hồ,"Thịt, trứng, sữa tươi",75,,\n'
+        "2,Tranh Đông Hồ,HTX Tranh dân gian Đông Hồ,Xã Song Hồ,Thủ công mỹ nghệ,,4 sao,\n"
+        "Tổng cộng,,,,,,,2\n",
+        encoding="utf-8-sig",
+    )
+    return path
+
+
+# ---------------------------------------------------------------- not lists
+
+
+def html_named_xlsx(tmp_path: Path) -> Path:
+    """What a portal's "Xuất Excel" button often serves: an HTML table named .xlsx."""
+    path = tmp_path / "danh_sach_ocop.xlsx"
+    path.write_text(
+        "<html><head><meta charset='utf-8'></head><body><table>"
+        "<tr><td>STT</td><td>Tên sản phẩm</td><td>Chủ thể</td><td>Hạng sao</td></tr>"
+        "</table></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def csv_named_xlsx(tmp_path: Path) -> Path:
+    path = tmp_path / "danh_sach_ocop.xlsx"
+    path.write_text(
+        "STT;Tên sản phẩm;Chủ thể;Bộ sản phẩm;Số sao\n1;Gốm;HTX Gốm;Gốm sứ;4\n",
+        encoding="utf-8-sig",
+    )
+    return path
+
+
+def xls_named_xlsx(tmp_path: Path) -> Path:
+    """An Excel 97-2003 file renamed: the OLE2 signature, then anything."""
+    path = tmp_path / "danh_sach_ocop.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
+    return path
+
+
+def empty_workbook(tmp_path: Path) -> Path:
+    workbook = Workbook()
+    workbook.create_sheet("Sheet2")
+    return save(workbook, tmp_path)
+
+
+def workbook_without_table(tmp_path: Path) -> Path:
+    """A decision's text pasted into a workbook: prose, no table."""
+    workbook = Workbook()
+    sheet = workbook.active
+    title_block(sheet, 6)
+    sheet.append(["Điều 1. Công nhận 45 sản phẩm đạt sản phẩm OCOP năm 2024."])
+    sheet.append(["Điều 2. Quyết định có hiệu lực kể từ ngày ký."])
+    return save(workbook, tmp_path)
+
+
+def damaged_workbook(tmp_path: Path) -> Path:
+    """A real .xlsx whose sheet XML was cut short, as an interrupted download leaves it."""
+    good = two_row_header_list(tmp_path)
+    damaged = tmp_path / "hong.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    return damaged
+
+
+def column_letter(index: int) -> str:
+    """The letter of a 1-based column, as reasons name cells."""
+    return get_column_letter(index)
