@@ -17,6 +17,7 @@ says which merged province it belongs to now.
 """
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
@@ -300,12 +301,14 @@ def _split(text: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=65536)
 def address_parse(raw: str) -> ParsedAddress:
     """Split a two-level (post-2025) or three-level (legacy) address into its levels.
 
     Reads from the right: province, then an optional district, then the
     ward/commune; house numbers, streets and hamlets before the ward are
     ignored. Never raises: what cannot be recognised is left empty.
+    Cached: a producer's address repeats on each of its products.
     """
     text = unicodedata.normalize("NFC", str(raw or ""))
     parts = _split(text)

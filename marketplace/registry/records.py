@@ -22,6 +22,7 @@ from marketplace.registry.models import (
 )
 from search.folding import fold, nfc
 
+_PRODUCT_TYPES = frozenset(ProductType.values)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -186,7 +187,7 @@ def record_validate(record) -> CertificateData:
         raise RecordRejected("thiếu số chứng nhận (missing ocop_certificate_number)")
     _limit(number, Certificate, "number", "ocop_certificate_number")
     product_type = nfc(record.get("type")).lower()
-    if product_type not in ProductType.values:
+    if product_type not in _PRODUCT_TYPES:
         raise RecordRejected(f"nhóm sản phẩm không rõ: {record.get('type')!r} (unknown type)")
     stars = _stars(record)
     issued_on = _date(record, "issued_on", required=True)

@@ -821,6 +821,16 @@ def _sync(client, run, dry_run, reconcile_absences, batch_size, progress) -> Syn
     return _finish(run, SyncStatus.ALERT if shrunk or stuck else SyncStatus.SUCCEEDED)
 
 
+def decision_list_import(*, run: SyncRun, path: str | Path) -> SyncRun:
+    """Import a province's decision list into a run created beforehand (an
+    operator's upload shows that run's progress while this works)."""
+    from marketplace.registry.sources import DecisionListSource
+
+    return certificate_sync(
+        client=DecisionListSource(Path(path)), reconcile_absences=False, run=run
+    )
+
+
 EXPIRY_WARNING_DAYS = (7, 30, 90)
 
 
