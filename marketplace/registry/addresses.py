@@ -17,10 +17,10 @@ says which merged province it belongs to now.
 """
 
 import re
-from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 PROVINCES_2025: tuple[str, ...] = (
     "Hà Nội",
