@@ -79,12 +79,19 @@ def producer_key(name: str) -> str:
     return nfc(name).casefold()
 
 
-def certificate_match_key(number: str, name: str, producer: tuple[str, str]) -> tuple:
-    """What makes a list row and a national record the same certification:
-    the decision (or certificate) number without spaces or diacritics, the
-    folded product name, and the producer's identity. Used only across
-    sources; within one source the registry id is the identity."""
-    return (fold(number).replace(" ", ""), fold(name), producer)
+def certificate_match_keys(
+    *, number: str, name: str, producer: tuple[str, str], issued_on: date
+) -> tuple[tuple, tuple]:
+    """What makes a list row and a national record the same certification,
+    used only across sources (within one, the registry id is the identity).
+
+    The producer's identity and the folded product name, with either the
+    decision number (without spaces or diacritics: "QĐ" ≡ "QD") or the
+    decision date: the national API's number may be the certificate's own
+    number rather than the decision's that a list prints.
+    """
+    product = (fold(name), producer)
+    return (("number", fold(number).replace(" ", ""), *product), ("date", issued_on, *product))
 
 
 def _limit(value: str, model, field: str, label: str) -> str:

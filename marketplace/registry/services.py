@@ -59,7 +59,7 @@ from marketplace.registry.records import (
     CertificateData,
     ProducerData,
     RecordRejected,
-    certificate_match_key,
+    certificate_match_keys,
     raw_digest,
     record_validate,
 )
@@ -278,10 +278,13 @@ def _producers_create(chosen: dict[tuple[str, str], ProducerData]) -> list[Produ
     )
 
 
-def _certificate_key(cert: Certificate) -> tuple:
+def _certificate_keys(cert: Certificate) -> tuple[tuple, tuple]:
     producer = cert.producer
-    return certificate_match_key(
-        cert.number, cert.name, (producer.registry_key, producer.registry_province or "")
+    return certificate_match_keys(
+        number=cert.number,
+        name=cert.name,
+        producer=(producer.registry_key, producer.registry_province or ""),
+        issued_on=cert.issued_on,
     )
 
 
@@ -300,14 +303,16 @@ class _Applier:
             c.registry_id: c
             for c in Certificate.objects.select_related("producer").defer("raw", "list_record")
         }
-        # Across sources a certification is matched by number, name and producer;
-        # national certificates come first, so they win a tie.
+        # Across sources a certification is matched by producer, name and
+        # decision number or date; national certificates come first, so they
+        # win a tie.
         self.by_match: dict[tuple, Certificate] = {}
         for cert in sorted(
             self.certificates.values(),
             key=lambda c: (c.source != RecordSource.NATIONAL, c.registry_id),
         ):
-            self.by_match.setdefault(_certificate_key(cert), cert)
+            for key in _certificate_keys(cert):
+                self.by_match.setdefault(key, cert)
 
     def identities_resolve(self, valid: list[CertificateData]) -> list[CertificateData]:
         """A province's own list often omits the province from addresses
@@ -365,8 +370,13 @@ class _Applier:
         cert = self.certificates.get(data.registry_id)
         if cert is not None:
             return cert
-        key = certificate_match_key(data.number, data.name, data.producer.identity)
-        match = self.by_match.get(key)
+        keys = certificate_match_keys(
+            number=data.number,
+            name=data.name,
+            producer=data.producer.identity,
+            issued_on=data.issued_on,
+        )
+        match = next((self.by_match[k] for k in keys if k in self.by_match), None)
         if match is None:
             return None
         if self.kind == RecordSource.NATIONAL and match.source == RecordSource.NATIONAL:
@@ -406,7 +416,8 @@ class _Applier:
             Certificate.objects.bulk_create([cert for cert, _ in new_pairs])
             for cert, _data in new_pairs:
                 self.certificates[cert.registry_id] = cert
-                self.by_match.setdefault(_certificate_key(cert), cert)
+                for key in _certificate_keys(cert):
+                    self.by_match.setdefault(key, cert)
             self.catalogue.create_for(new_pairs)
             self.run.created += len(new_pairs)
             self.touched_certificates.update(cert.pk for cert, _data in new_pairs)

@@ -115,3 +115,18 @@ def test_namesakes_in_another_province_do_not_match(standin, registry_client, tm
     certificate_sync(client=registry_client)
     run = _import(_list(tmp_path, [_row(record, address="Xã An Khánh, Thành phố Huế")]))
     assert (run.created, run.matched_national) == (1, 0)
+
+
+def test_a_list_row_matches_by_decision_date_when_the_numbers_differ(
+    standin, registry_client, tmp_path
+):
+    # given a national record whose number is the certificate's own, not the decision's
+    record = registry_record(8, ocop_certificate_number="GCN-0008/2025")
+    standin.set_records([record])
+    certificate_sync(client=registry_client)
+    # when the province's list prints the decision number, with the same decision date
+    row = _row(record)
+    row[5] = "1520/QĐ-UBND"
+    run = _import(_list(tmp_path, [row]))
+    # then it is the same certification
+    assert (run.created, run.matched_national, Certificate.objects.count()) == (0, 1, 1)
