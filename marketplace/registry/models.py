@@ -307,6 +307,36 @@ class SyncRun(models.Model):
         return line + "".join(f", {label} {value}" for label, value in extras if value)
 
 
+def _latest_complete_run_start(**match) -> models.Subquery:
+    runs = SyncRun.objects.filter(complete_crawl=True, finished_at__isnull=False, **match)
+    return models.Subquery(runs.order_by("-started_at", "-pk").values("started_at")[:1])
+
+
+class RejectedRecordQuerySet(models.QuerySet):
+    def with_state(self):
+        """Annotated `still_failing`: last seen in (or after) the latest
+        complete run of its source: the national registry's latest complete
+        crawl, or the latest import of the same list file (one province's
+        list says nothing about another's). A cut-short run after it still
+        counts as a sighting."""
+        latest = models.Case(
+            models.When(
+                source_kind=RecordSource.DECISION_LIST,
+                then=_latest_complete_run_start(
+                    source_kind=RecordSource.DECISION_LIST,
+                    source=models.OuterRef("sync_run__source"),
+                ),
+            ),
+            default=_latest_complete_run_start(source_kind=models.OuterRef("source_kind")),
+        )
+        return self.annotate(latest_started=latest).annotate(
+            still_failing=models.ExpressionWrapper(
+                models.Q(sync_run__started_at__gte=models.F("latest_started")),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
 class RejectedRecord(models.Model):
     """A registry record that failed validation, kept with the reason so an
     operator can see what the registry sent and why we refused it.
@@ -338,6 +368,8 @@ class RejectedRecord(models.Model):
     created_at = models.DateTimeField(_("thấy lần đầu"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("thấy lần cuối"), default=timezone.now)
     seen_count = models.PositiveIntegerField(_("số lần"), default=1)
+
+    objects = RejectedRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -1,4 +1,5 @@
-"""Background registry work: the scheduled sync and expiry warnings."""
+"""Background registry work: the scheduled sync, operators' decision-list
+imports, and expiry warnings."""
 
 import logging
 
@@ -25,3 +26,52 @@ def expiry_warnings_task() -> dict:
 
     sent = expiry_warnings_send()
     return {"sent": sent}
+
+
+@shared_task(name="registry.decision_list_import")
+def decision_list_import_task(run_id: int, storage_name: str) -> dict:
+    """Import an operator's confirmed upload into its run, then delete the
+    upload, whatever the outcome. A run that already ended (the task
+    delivered twice) is left as it is."""
+    from marketplace.registry.models import SyncRun, SyncStatus
+    from marketplace.registry.services import decision_list_import
+    from marketplace.registry.uploads import (
+        decision_list_run_fail,
+        decision_list_upload_delete,
+        upload_local_copy,
+    )
+
+    run = SyncRun.objects.filter(pk=run_id).first()
+    if run is None:
+        decision_list_upload_delete(name=storage_name)
+        return {"sync_run": run_id, "status": "missing"}
+    try:
+        if run.status == SyncStatus.RUNNING:
+            with upload_local_copy(storage_name) as path:
+                run = decision_list_import(run=run, path=path)
+    except FileNotFoundError:
+        logger.warning("decision-list upload %s is gone; run %s failed", storage_name, run_id)
+        decision_list_run_fail(
+            run_pk=run_id,
+            error="Không còn tệp đã tải lên (đã nhập hoặc đã huỷ); hãy tải tệp lên lại.",
+        )
+        run.refresh_from_db()
+    except Exception as exc:  # the storage failed us: say so on the run, never leave it running
+        logger.exception("decision-list upload %s could not be read", storage_name)
+        decision_list_run_fail(
+            run_pk=run_id,
+            error=f"Không đọc được tệp đã tải lên ({type(exc).__name__}: {exc}); "
+            "hãy tải tệp lên lại.",
+        )
+        run.refresh_from_db()
+    finally:
+        decision_list_upload_delete(name=storage_name)
+    return {"sync_run": run.pk, "status": run.status, "summary": run.summary()}
+
+
+@shared_task(name="registry.decision_list_uploads_sweep")
+def decision_list_uploads_sweep_task() -> dict:
+    """Delete uploads left unconfirmed for two days; beat runs it daily."""
+    from marketplace.registry.uploads import decision_list_uploads_sweep
+
+    return {"removed": decision_list_uploads_sweep()}

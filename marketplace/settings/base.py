@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.expiry_warnings",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Operators' decision-list uploads nobody confirmed or cancelled.
+    "registry-uploads-sweep": {
+        "task": "registry.decision_list_uploads_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # A fresh product index each night carries the day's popularity
     # (views, basket additions, purchases) into ranking. A no-op without
     # OpenSearch.
@@ -345,6 +350,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "registry-dashboard:sync-runs",
                 # Not an Oscar view, so Oscar's permission lookup cannot see
                 # it; the view itself requires staff.
+                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+            },
+            {
+                "label": _("Bản ghi bị từ chối"),
+                "url_name": "registry-dashboard:rejected-records",
                 "access_fn": lambda user, *args, **kwargs: user.is_staff,
             },
             {

@@ -307,6 +307,31 @@ def layout_rows_list(tmp_path: Path) -> Path:
     return save(workbook, tmp_path)
 
 
+def operator_upload_list(tmp_path: Path, name: str = "danh_sach_ocop.xlsx") -> Path:
+    """What an operator uploads: the two-row header, a column-number row, two
+    groups, four good rows, one row with unreadable stars (line 15), a total
+    and a note. Data rows on lines 11, 12, 14, 15 and 16."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    width = TWO_ROW_WIDTH
+    row = title_block(sheet, width)  # title rows 1-6
+    row = write_header(sheet, row, TWO_ROW_TOP, TWO_ROW_SUB)  # rows 7-8
+    ceramics, rice, wine, silk, tea, *_ = products(8)
+    write_rows(sheet, row, [[f"({n})" for n in range(1, width + 1)]])  # row 9
+    merged_row(sheet, 10, "I. Huyện Gia Lâm", width)
+    write_rows(sheet, 11, [two_row_row(1, ceramics), two_row_row(2, rice)])
+    merged_row(sheet, 13, "Nhóm thực phẩm", width)
+    write_rows(
+        sheet,
+        14,
+        [two_row_row(3, wine), two_row_row(4, silk, stars="nhiều sao"), two_row_row(5, tea)],
+    )
+    write_rows(sheet, 17, [[None, "Tổng cộng: 5 sản phẩm", None, None, None, None, 5]])
+    merged_row(sheet, 18, "Ghi chú: sản phẩm xếp theo địa bàn cấp huyện cũ.", width)
+    return save(workbook, tmp_path, name)
+
+
 def two_row_header_csv(tmp_path: Path) -> Path:
     """A two-row header as Excel saves it to CSV: merged cells become empty fields."""
     path = tmp_path / "danh_sach_ocop.csv"
