@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
@@ -169,22 +169,24 @@ def decision_list_uploads_sweep(*, older_than: timedelta = timedelta(days=2)) ->
     return removed
 
 
-def decision_list_import_start(*, storage_name: str, file_name: str) -> SyncRun:
-    """Create the run for a confirmed upload and queue its import once this
-    transaction commits (a worker must find the run). The run page shows its
-    progress; the import deletes the upload when it ends."""
+def decision_list_import_start(
+    *, storage_name: str, file_name: str, queue: Callable[[int, str], object]
+) -> SyncRun:
+    """Create the run for a confirmed upload and, once this transaction
+    commits (a worker must find the run), `queue(run_pk, storage_name)`:
+    the import task's `delay`, passed in so this room need not know the
+    task. The run page shows its progress; the import deletes the upload
+    when it ends."""
     run = SyncRun.objects.create(source=file_name, source_kind=RecordSource.DECISION_LIST)
-    transaction.on_commit(partial(_import_queue, run.pk, storage_name))
+    transaction.on_commit(partial(_import_queue, queue, run.pk, storage_name))
     return run
 
 
-def _import_queue(run_pk: int, storage_name: str) -> None:
+def _import_queue(queue: Callable[[int, str], object], run_pk: int, storage_name: str) -> None:
     # An on_commit hook must not raise (design.md §6): a broker that is down
     # fails the run with a reason instead of leaving it "running".
-    from marketplace.registry.tasks import decision_list_import_task
-
     try:
-        decision_list_import_task.delay(run_pk, storage_name)
+        queue(run_pk, storage_name)
     except Exception as exc:
         logger.exception("decision-list import of %s could not run", storage_name)
         decision_list_run_fail(

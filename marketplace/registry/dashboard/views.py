@@ -21,7 +21,7 @@ from marketplace.registry.dashboard.forms import DecisionListUploadForm
 from marketplace.registry.decision_lists import DecisionListError, decision_list_read
 from marketplace.registry.models import RejectedRecord, SyncRun, SyncStatus
 from marketplace.registry.services import sync_progress
-from marketplace.registry.tasks import registry_sync_task
+from marketplace.registry.tasks import decision_list_import_task, registry_sync_task
 from marketplace.registry.uploads import (
     decision_list_import_start,
     decision_list_upload_delete,
@@ -262,7 +262,9 @@ def decision_list_confirm(request, token: str):
             messages.error(request, _("Tệp này không có dòng nào nhập được; xem lý do bên dưới."))
         return redirect("registry-dashboard:upload-preview", token=token)
     _pending_pop(request, token)
-    run = decision_list_import_start(storage_name=entry["name"], file_name=entry["file"])
+    run = decision_list_import_start(
+        storage_name=entry["name"], file_name=entry["file"], queue=decision_list_import_task.delay
+    )
     messages.success(request, _("Đã bắt đầu nhập danh sách %(file)s.") % {"file": entry["file"]})
     return redirect("registry-dashboard:sync-run", pk=run.pk)
 
