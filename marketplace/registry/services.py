@@ -531,12 +531,12 @@ class _Applier:
         self.run.withdrawn = len(absent)
 
 
-def _raw_province(raw: dict) -> str:
-    """The 2025 province of the producer a stored raw record names."""
+def _stored_record(raw: dict) -> CertificateData | None:
+    """A stored raw record read again, or None if it no longer reads."""
     try:
-        return record_validate(raw).producer.registry_province
+        return record_validate(raw)
     except RecordRejected:
-        return ""
+        return None
 
 
 def producers_heal(*, run: SyncRun) -> list[ProducerSplit]:
@@ -554,22 +554,27 @@ def producers_heal(*, run: SyncRun) -> list[ProducerSplit]:
     splits: list[ProducerSplit] = []
     moved_certificates: list[int] = []
     for producer in Producer.objects.filter(registry_province__isnull=True).order_by("pk"):
-        groups: dict[str, list[Certificate]] = defaultdict(list)
+        # A certificate whose stored record no longer reads says nothing of
+        # its province: it stays with the row.
+        groups: dict[str, list[tuple[Certificate, CertificateData]]] = defaultdict(list)
         for cert in producer.certificates.order_by("pk"):
-            groups[_raw_province(cert.raw)].append(cert)
+            data = _stored_record(cert.raw)
+            if data is not None:
+                groups[data.producer.registry_province].append((cert, data))
         own = province_2025(producer.province)
         keep = max(groups, key=lambda p: (len(groups[p]), p == own, p), default=own)
         producer.registry_province = keep
         producer.save(update_fields=["registry_province"])
-        for province, certificates in sorted(groups.items()):
+        for province, pairs in sorted(groups.items()):
             if province == keep:
                 continue
+            certificates = [cert for cert, _data in pairs]
             identity = (producer.registry_key, province)
             target = Producer.objects.filter(
                 registry_key=identity[0], registry_province=province
             ).first()
             if target is None:
-                data = producer_preferred([record_validate(c.raw) for c in certificates])
+                data = producer_preferred([data for _cert, data in pairs])
                 (target,) = _producers_create({identity: data})
             Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(producer=target)
             catalogue.reassign(certificates, target)

@@ -126,3 +126,18 @@ def test_a_dry_run_heals_nothing(standin, registry_client, merged):
     certificate_sync(client=registry_client, dry_run=True)
     producer.refresh_from_db()
     assert producer.registry_province is None and Producer.objects.count() == 1
+
+
+def test_a_certificate_whose_stored_record_no_longer_reads_stays_with_the_row(
+    standin, registry_client, merged
+):
+    # given a merged producer one of whose stored records no longer reads
+    producer, records = merged
+    Certificate.objects.filter(registry_id=1).update(raw={"name": "x" * 300})
+    # when the next sync heals it
+    standin.set_records(records)
+    run = certificate_sync(client=registry_client)
+    # then that certificate was not moved by the heal, and the sync still succeeded
+    assert run.status == "succeeded"
+    split = ProducerSplit.objects.get(sync_run=run)
+    assert split.certificates_moved == 1
