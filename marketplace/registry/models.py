@@ -264,6 +264,12 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=SyncStatus.choices, default=SyncStatus.RUNNING)
     complete_crawl = models.BooleanField(_("thu thập đầy đủ"), default=False)
+    # The crawl shrank suspiciously, so nothing was withdrawn; such a run is
+    # no baseline for the next one's shrink guard.
+    shrink_guarded = models.BooleanField(default=False)
+    # The operator's upload this run imports: one run per upload, however
+    # often "confirm" is clicked.
+    upload_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     expected_count = models.PositiveIntegerField(null=True, blank=True)
     seen = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)

@@ -8,6 +8,7 @@ rejected with a reason while the rest of the crawl still syncs.
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,9 +75,25 @@ def raw_digest(record: dict) -> str:
     return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
 
 
+# Vietnamese writes a tone mark on "oa", "oe" and "uy" two ways: the old
+# style on the first vowel ("Hoà", "thuỷ") and the new on the second ("Hòa",
+# "thủy"). The registry mixes them, even for one producer.
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+_OLD_STYLE_TONE = re.compile(rf"([oO])([{_TONES}])([aAeE])|([uU])([{_TONES}])([yY])")
+
+
+def _tone_new_style(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    moved = _OLD_STYLE_TONE.sub(
+        lambda m: f"{m[1]}{m[3]}{m[2]}" if m[1] else f"{m[4]}{m[6]}{m[5]}", decomposed
+    )
+    return unicodedata.normalize("NFC", moved)
+
+
 def producer_key(name: str) -> str:
-    """The name half of a producer's identity: its folded name."""
-    return nfc(name).casefold()
+    """The name half of a producer's identity: its folded name, with tone
+    marks in one placement ("HTX Hoà Bình" ≡ "HTX Hòa Bình")."""
+    return _tone_new_style(nfc(name)).casefold()
 
 
 def certificate_match_keys(
@@ -91,7 +108,66 @@ def certificate_match_keys(
     number rather than the decision's that a list prints.
     """
     product = (fold(name), producer)
-    return (("number", fold(number).replace(" ", ""), *product), ("date", issued_on, *product))
+    return (("number", decision_number_key(number), *product), ("date", issued_on, *product))
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+def decision_number_key(number: str) -> str:
+    """A decision number as written many ways, one way: "Số 01234/QĐ–UBND",
+    "1234 / QD-UBND" and "1234/QĐ-UBND" are one decision."""
+    text = fold(_DASHES.sub("-", number)).replace(" ", "")
+    text = re.sub(r"^(so|qdso|quyetdinhso)[:.]?", "", text)
+    return re.sub(r"^0+(?=[0-9])", "", text)
+
+
+REGISTRY_ID_RANGE = range(-(2**63) + 1, 2**63)  # a PostgreSQL bigint
+_DIGITS = re.compile(r"^-?[0-9]+$")  # [0-9], not str.isdigit(), which takes "²"
+_DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
+
+
+def record_id(record) -> int | None:
+    """The id a record names, even one sent as "123" or 123.0, or None:
+    a record that is unreadable otherwise may still name a known product,
+    which must then count as seen, not absent."""
+    value = record.get("id") if isinstance(record, dict) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and _DIGITS.match(value.strip()):
+        value = int(value.strip())
+    return value if isinstance(value, int) and value in REGISTRY_ID_RANGE else None
+
+
+def _text(
+    mapping: dict, field: str, label: str, *, numbers: bool = False, paragraphs: bool = False
+) -> str:
+    """A text field as NFC (single-spaced, unless it keeps `paragraphs`),
+    refusing lists, objects and the like: str() of ["HTX A"] would name a
+    producer "['HTX A']"."""
+    value = mapping.get(field)
+    if value is None:
+        return ""
+    if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise RecordRejected(
+            f"{label} không phải chuỗi: {type(value).__name__} ({label}: not a string)"
+        )
+    return unicodedata.normalize("NFC", value).strip() if paragraphs else nfc(value)
+
+
+def storable(value):
+    """A raw value PostgreSQL can store: its text cannot hold NUL."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
 
 
 def _limit(value: str, model, field: str, label: str) -> str:
@@ -123,12 +199,19 @@ def _date(record: dict, field: str, *, required: bool) -> date | None:
         if required:
             raise RecordRejected(f"thiếu {field} (missing {field})")
         return None
+    if not isinstance(value, str):
+        raise RecordRejected(
+            f"{field} không phải chuỗi ngày: {type(value).__name__} ({field}: not a date string)"
+        )
     try:
-        return date.fromisoformat(str(value)[:10])
+        parsed = date.fromisoformat(value[:10])
     except ValueError:
         raise RecordRejected(
-            f"{field} không hợp lệ: {value!r} (invalid {field}, expected YYYY-MM-DD)"
+            f"{field} không hợp lệ: {str(value)[:40]!r} (invalid {field}, expected YYYY-MM-DD)"
         ) from None
+    if not _DATE_RANGE[0] <= parsed <= _DATE_RANGE[1]:
+        raise RecordRejected(f"{field} ngoài khoảng 2000-2100: {parsed} (implausible {field})")
+    return parsed
 
 
 def _stars(record: dict) -> int:
@@ -148,14 +231,19 @@ def _producer(record: dict) -> ProducerData:
     manufacturer = record.get("manufacturer")
     if not isinstance(manufacturer, dict):
         raise RecordRejected("thiếu thông tin chủ thể (missing manufacturer)")
-    name = nfc(manufacturer.get("name"))
+    name = _text(manufacturer, "name", "manufacturer.name")
     if not name:
         raise RecordRejected("thiếu tên chủ thể (missing manufacturer.name)")
-    email = nfc(manufacturer.get("email"))
+    email = _text(manufacturer, "email", "manufacturer.email")
     if email and (not _EMAIL.match(email) or len(email) > 254):
         email = ""  # a bad e-mail must not sink an otherwise good record
     address = address_parse(
-        _limit(nfc(manufacturer.get("address")), Producer, "address_raw", "manufacturer.address")
+        _limit(
+            _text(manufacturer, "address", "manufacturer.address"),
+            Producer,
+            "address_raw",
+            "manufacturer.address",
+        )
     )
     return ProducerData(
         registry_key=producer_key(_limit(name, Producer, "name", "manufacturer.name")),
@@ -163,13 +251,16 @@ def _producer(record: dict) -> ProducerData:
         name=name,
         kind=producer_kind(name),
         representative=_limit(
-            nfc(manufacturer.get("representative")),
+            _text(manufacturer, "representative", "manufacturer.representative"),
             Producer,
             "representative",
             "manufacturer.representative",
         ),
         phone=_limit(
-            nfc(manufacturer.get("phone_number")), Producer, "phone", "manufacturer.phone_number"
+            _text(manufacturer, "phone_number", "manufacturer.phone_number", numbers=True),
+            Producer,
+            "phone",
+            "manufacturer.phone_number",
         ),
         email=email,
         address=address,
@@ -177,25 +268,49 @@ def _producer(record: dict) -> ProducerData:
 
 
 def record_validate(record) -> CertificateData:
-    """Turn a raw record into typed data, or raise RecordRejected."""
+    """Turn a raw record into typed data, or raise RecordRejected.
+
+    Never raises anything else: one record the registry garbled in a way we
+    did not foresee must be rejected with a reason, not fail the sync.
+    """
+    try:
+        return _record_validate(record)
+    except RecordRejected:
+        raise
+    except Exception as exc:
+        raise RecordRejected(
+            f"bản ghi không đọc được ({type(exc).__name__}: {str(exc)[:80]}) (unreadable record)"
+        ) from None
+
+
+def _record_validate(record) -> CertificateData:
     if not isinstance(record, dict):
         raise RecordRejected(f"bản ghi không phải đối tượng JSON: {type(record).__name__}")
     if "_rejected_reason" in record:  # a decision-list row the importer refused
         raise RecordRejected(str(record["_rejected_reason"]))
     registry_id = record.get("id")
-    if isinstance(registry_id, bool) or not isinstance(registry_id, int):
-        raise RecordRejected(f"thiếu hoặc sai id: {registry_id!r} (missing or invalid id)")
-    name = nfc(record.get("name"))
+    if (
+        isinstance(registry_id, bool)
+        or not isinstance(registry_id, int)
+        or registry_id not in REGISTRY_ID_RANGE
+    ):
+        raise RecordRejected(
+            f"thiếu hoặc sai id: {str(registry_id)[:40]!r} (missing or invalid id)"
+        )
+    digest = raw_digest(record)
+    if "\\u0000" in json.dumps(record, ensure_ascii=False):
+        raise RecordRejected("bản ghi chứa ký tự NUL (record contains a NUL character)")
+    name = _text(record, "name", "name")
     if not name:
         raise RecordRejected("thiếu tên sản phẩm (missing name)")
     _limit(name, Certificate, "name", "name")
-    number = nfc(record.get("ocop_certificate_number"))
+    number = _text(record, "ocop_certificate_number", "ocop_certificate_number", numbers=True)
     if not number:
         raise RecordRejected("thiếu số chứng nhận (missing ocop_certificate_number)")
     _limit(number, Certificate, "number", "ocop_certificate_number")
-    product_type = nfc(record.get("type")).lower()
+    product_type = _text(record, "type", "type").lower()
     if product_type not in _PRODUCT_TYPES:
-        raise RecordRejected(f"nhóm sản phẩm không rõ: {record.get('type')!r} (unknown type)")
+        raise RecordRejected(f"nhóm sản phẩm không rõ: {product_type[:40]!r} (unknown type)")
     stars = _stars(record)
     issued_on = _date(record, "issued_on", required=True)
     expiry_date = _date(record, "expiry_date", required=False) or expiry_from_issue(issued_on)
@@ -215,9 +330,9 @@ def record_validate(record) -> CertificateData:
         expiry_date=expiry_date,
         product_type=product_type,
         sector=SECTOR_BY_TYPE[ProductType(product_type)],
-        description=nfc(record.get("description")),
-        story=str(record.get("story") or "").strip(),
+        description=_text(record, "description", "description"),
+        story=_text(record, "story", "story", paragraphs=True),
         producer=_producer(record),
         raw=record,
-        raw_digest=raw_digest(record),
+        raw_digest=digest,
     )

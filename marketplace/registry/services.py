@@ -27,7 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -60,8 +60,11 @@ from marketplace.registry.records import (
     ProducerData,
     RecordRejected,
     certificate_match_keys,
+    producer_key,
     raw_digest,
+    record_id,
     record_validate,
+    storable,
 )
 from search.tasks import reindex_on_commit
 from search.text import product_search_text, search_text_refresh
@@ -134,10 +137,16 @@ def _crawl(client: RegistrySource, run: SyncRun, progress: Progress | None) -> _
 
 def _last_good_count(kind: str) -> int | None:
     """The size of the last good complete crawl of this kind of source: a
-    12-row decision list says nothing about how big the national API is."""
+    12-row decision list says nothing about how big the national API is. A
+    run that alerted for another reason (an unreadable streak) still counts;
+    one whose own crawl shrank does not."""
     run = (
         SyncRun.objects.filter(
-            status=SyncStatus.SUCCEEDED, complete_crawl=True, dry_run=False, source_kind=kind
+            status__in=[SyncStatus.SUCCEEDED, SyncStatus.ALERT],
+            shrink_guarded=False,
+            complete_crawl=True,
+            dry_run=False,
+            source_kind=kind,
         )
         .order_by("-started_at")
         .first()
@@ -298,6 +307,7 @@ class _Applier:
         self.catalogue = _CatalogueWriter()
         self.producers = {(p.registry_key, p.registry_province): p for p in Producer.objects.all()}
         self.touched_certificates: set[int] = set()
+        self.moved_producers: set[int] = set()
         # The raw JSON is compared by digest, so 20,000 raws need not be decoded.
         self.certificates = {
             c.registry_id: c
@@ -339,6 +349,8 @@ class _Applier:
         registry speaks for alone: the national record wins.
         """
         chosen = producers_choose(valid)
+        if self.kind == RecordSource.NATIONAL:
+            self._moves_apply(valid, chosen)
         national = (
             set(
                 Certificate.objects.filter(source=RecordSource.NATIONAL).values_list(
@@ -357,12 +369,43 @@ class _Applier:
             if producer.pk in national:
                 continue
             values = producer_values(data)
-            if any(getattr(producer, k) != v for k, v in values.items()):
+            moved = producer.pk in self.moved_producers
+            if moved or any(getattr(producer, k) != v for k, v in values.items()):
                 for name, value in values.items():
                     setattr(producer, name, value)
                 producer.save()  # the search receiver reindexes its products
         for producer in _producers_create(new):
             self.producers[(producer.registry_key, producer.registry_province)] = producer
+
+    def _moves_apply(
+        self, valid: list[CertificateData], chosen: dict[tuple[str, str], ProducerData]
+    ) -> None:
+        """A producer the registry now places in another province (often a
+        corrected typo) stays the same row, with its account, story and
+        orders, rather than leaving them on an empty row: when every one of
+        its certificates in the crawl names one new, unknown identity of the
+        same name, and its old identity is absent, the row moves there."""
+        crawl_identity = {d.registry_id: d.producer.identity for d in valid}
+        targets: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for registry_id, cert in self.certificates.items():
+            if registry_id in crawl_identity:
+                targets[cert.producer_id].add(crawl_identity[registry_id])
+        candidates: dict[tuple[str, str], list[Producer]] = defaultdict(list)
+        for identity, producer in self.producers.items():
+            found = targets.get(producer.pk, set())
+            if identity in chosen or len(found) != 1:
+                continue
+            (new,) = found
+            if new[0] == identity[0] and new not in self.producers:
+                candidates[new].append(producer)
+        for new, producers in sorted(candidates.items()):
+            if len(producers) != 1:
+                continue
+            (producer,) = producers
+            del self.producers[(producer.registry_key, producer.registry_province)]
+            producer.registry_province = new[1]
+            self.producers[new] = producer  # saved with its new data just below
+            self.moved_producers.add(producer.pk)
 
     def _existing(self, data: CertificateData) -> Certificate | None:
         """The certificate this record speaks for: by registry id within a
@@ -370,12 +413,17 @@ class _Applier:
         cert = self.certificates.get(data.registry_id)
         if cert is not None:
             return cert
-        keys = certificate_match_keys(
-            number=data.number,
-            name=data.name,
-            producer=data.producer.identity,
-            issued_on=data.issued_on,
-        )
+        identities = [data.producer.identity]
+        if self.kind == RecordSource.NATIONAL:
+            # a list row may have named no province; the national record does
+            identities.append((data.producer.registry_key, ""))
+        keys = [
+            key
+            for identity in identities
+            for key in certificate_match_keys(
+                number=data.number, name=data.name, producer=identity, issued_on=data.issued_on
+            )
+        ]
         match = next((self.by_match[k] for k in keys if k in self.by_match), None)
         if match is None:
             return None
@@ -564,7 +612,11 @@ def producers_heal(*, run: SyncRun) -> list[ProducerSplit]:
         own = province_2025(producer.province)
         keep = max(groups, key=lambda p: (len(groups[p]), p == own, p), default=own)
         producer.registry_province = keep
-        producer.save(update_fields=["registry_province"])
+        # The key now also evens out tone placement ("Hoà" ≡ "Hòa").
+        key = producer_key(producer.name)
+        if not Producer.objects.filter(registry_key=key, registry_province=keep).exists():
+            producer.registry_key = key
+        producer.save(update_fields=["registry_key", "registry_province"])
         for province, pairs in sorted(groups.items()):
             if province == keep:
                 continue
@@ -607,63 +659,65 @@ class _Validated:
 
 
 def _validate(run: SyncRun, records: list) -> _Validated:
-    """Split records into valid data and unsaved rejections. A rejected
-    record that names a known certificate marks that certificate seen."""
+    """Split records into valid data and unsaved rejections, the same way
+    whatever the crawl's order.
+
+    A rejected record that names a known certificate (even by an id sent as
+    "123") marks it seen: it keeps its last good data. An id sent more than
+    once is rejected every time, since which copy is right cannot be told.
+    """
+    ids = Counter(i for i in (record_id(r) for r in records) if i is not None)
     known = dict(
-        Certificate.objects.filter(
-            registry_id__in=[
-                r.get("id") for r in records if isinstance(r, dict) and _is_id(r.get("id"))
-            ]
-        ).values_list("registry_id", "pk")
+        Certificate.objects.filter(registry_id__in=list(ids))
+        .exclude(status=CertificateStatus.WITHDRAWN)
+        .values_list("registry_id", "pk")
     )
     result = _Validated(valid=[], rejections=[], kept_ids=set())
-    seen: set[int] = set()
     for raw in records:
+        registry_id = record_id(raw)
         try:
-            data = record_validate(raw)
-            if data.registry_id in seen:
-                raise RecordRejected(f"id {data.registry_id} xuất hiện hai lần (duplicate id)")
+            if registry_id is not None and ids[registry_id] > 1:
+                raise RecordRejected(
+                    f"id {registry_id} xuất hiện {ids[registry_id]} lần trong lượt thu thập "
+                    "(duplicate id)"
+                )
+            result.valid.append(record_validate(raw))
         except RecordRejected as exc:
-            registry_id = raw.get("id") if isinstance(raw, dict) else None
-            certificate_pk = known.get(registry_id) if _is_id(registry_id) else None
+            certificate_pk = known.get(registry_id)
             reason = str(exc)
-            if certificate_pk is not None and registry_id not in seen:
+            if certificate_pk is not None:
                 result.kept_ids.add(registry_id)
                 reason += (
                     " — bản ghi của sản phẩm đã biết không đọc được; giữ dữ liệu tốt gần nhất "
                     "(record for a known product could not be read; kept the last good data)"
                 )
+            shown_id = (
+                registry_id
+                if registry_id is not None
+                else (raw.get("id", "") if isinstance(raw, dict) else "")
+            )
             result.rejections.append(
                 RejectedRecord(
                     sync_run=run,
-                    registry_id=str(registry_id if registry_id is not None else "")[:64],
+                    registry_id=str(shown_id)[:64],
                     certificate_id=certificate_pk,
-                    raw=raw if isinstance(raw, dict) else {"value": repr(raw)},
-                    reason=reason,
+                    raw=storable(raw if isinstance(raw, dict) else {"value": repr(raw)}),
+                    reason=storable(reason),
                 )
             )
-            continue
-        seen.add(data.registry_id)
-        result.valid.append(data)
-    result.kept_ids -= seen
     run.rejected = len(result.rejections)
     run.kept_unreadable = len(result.kept_ids)
     return result
-
-
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def rejections_store(*, run: SyncRun, rejections: list[RejectedRecord]) -> None:
     """Store each distinct rejected record once: a record the registry sends
     again bumps its count and last sighting instead of adding a row."""
     now = timezone.now()
-    scope = Path(run.source).name if run.source_kind == RecordSource.DECISION_LIST else ""
     distinct: dict[str, RejectedRecord] = {}
     for rejection in rejections:
         rejection.source_kind = run.source_kind
-        rejection.digest = raw_digest({"raw": rejection.raw, "scope": scope})
+        rejection.digest = raw_digest(rejection.raw)
         distinct[rejection.digest] = rejection
     for chunk in _chunks(list(distinct), 1000):
         existing = {
@@ -765,10 +819,28 @@ def certificate_sync(
         return _sync(client, run, dry_run, reconcile_absences, batch_size, progress)
     except Exception as exc:
         logger.exception("registry sync failed on %s", client.source)
-        run.error = f"{type(exc).__name__}: {exc}"
+        run.error = f"{type(exc).__name__}: {str(exc)[:500]}"
         run.alert = "Đồng bộ thất bại: không thay đổi dữ liệu nào (sync failed, nothing changed)."
         run.created = run.updated = run.unchanged = run.withdrawn = run.matched_national = 0
         return _finish(run, SyncStatus.FAILED)
+    except BaseException:  # Ctrl-C or a worker's shutdown: say so, then stop
+        run.error = "Bị dừng giữa chừng; không thay đổi dữ liệu nào (interrupted, nothing changed)."
+        run.created = run.updated = run.unchanged = run.withdrawn = run.matched_national = 0
+        _finish(run, SyncStatus.FAILED)
+        raise
+
+
+SYNC_LOCK_KEY = 0x0C0B_5A11
+"""PostgreSQL advisory lock that lets one sync apply at a time."""
+
+
+def _apply_lock() -> None:
+    """Wait for any other sync's apply to commit first (a beat sync beside
+    an operator's upload would otherwise both create the same producer).
+    Released with the transaction; SQLite serialises writers by itself."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SYNC_LOCK_KEY])
 
 
 def _sync(client, run, dry_run, reconcile_absences, batch_size, progress) -> SyncRun:
@@ -797,6 +869,7 @@ def _sync(client, run, dry_run, reconcile_absences, batch_size, progress) -> Syn
     reconcile = national and reconcile_absences
     last_good = _last_good_count(run.source_kind) if reconcile else None
     shrunk = last_good is not None and run.seen < SHRINK_GUARD_RATIO * last_good
+    run.shrink_guarded = shrunk
     if shrunk:
         _alert_add(
             run,
@@ -811,6 +884,7 @@ def _sync(client, run, dry_run, reconcile_absences, batch_size, progress) -> Syn
         )
     stuck = ""
     with transaction.atomic():
+        _apply_lock()
         splits = producers_heal(run=run)
         if splits:
             _alert_add(

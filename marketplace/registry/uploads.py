@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -170,14 +170,21 @@ def decision_list_uploads_sweep(*, older_than: timedelta = timedelta(days=2)) ->
 
 
 def decision_list_import_start(
-    *, storage_name: str, file_name: str, queue: Callable[[int, str], object]
+    *, token: str, storage_name: str, file_name: str, queue: Callable[[int, str], object]
 ) -> SyncRun:
     """Create the run for a confirmed upload and, once this transaction
     commits (a worker must find the run), `queue(run_pk, storage_name)`:
     the import task's `delay`, passed in so this room need not know the
-    task. The run page shows its progress; the import deletes the upload
-    when it ends."""
-    run = SyncRun.objects.create(source=file_name, source_kind=RecordSource.DECISION_LIST)
+    task. One run per upload token: a double-clicked "confirm" (two
+    requests racing) gets the run the first one made. The run page shows its
+    progress; the import deletes the upload when it ends."""
+    try:
+        with transaction.atomic():
+            run = SyncRun.objects.create(
+                source=file_name, source_kind=RecordSource.DECISION_LIST, upload_token=token
+            )
+    except IntegrityError:
+        return SyncRun.objects.get(upload_token=token)
     transaction.on_commit(partial(_import_queue, queue, run.pk, storage_name))
     return run
 

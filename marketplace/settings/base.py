@@ -205,7 +205,7 @@ REGISTRY_UNREADABLE_ALERT_CRAWLS = env.int(
 )
 # A run still "running" after this long was killed mid-way; the next sync
 # marks it failed (its transaction rolled back, so it changed nothing).
-REGISTRY_SYNC_STALE_MINUTES = env.int("REGISTRY_SYNC_STALE_MINUTES", default=120)
+REGISTRY_SYNC_STALE_MINUTES = env.int("REGISTRY_SYNC_STALE_MINUTES", default=30)
 # Operators' decision-list uploads: refused above this size, before parsing.
 REGISTRY_UPLOAD_MAX_BYTES = env.int("REGISTRY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 

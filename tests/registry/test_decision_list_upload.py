@@ -360,3 +360,23 @@ def test_a_csv_list_previews_like_a_workbook(admin_client, tmp_path):
     assert _count(html, "count-to-import") == 2
     assert _count(html, "count-skipped") == 3
     assert "99/QĐ-UBND" in html and "Xác nhận nhập" in html
+
+
+def test_a_double_confirm_makes_one_run_and_queues_one_import(django_capture_on_commit_callbacks):
+    # given one confirmed upload whose confirm arrives twice (a double click)
+    from marketplace.registry.uploads import decision_list_import_start
+
+    queued = []
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = [
+            decision_list_import_start(
+                token="a" * 32,
+                storage_name="registry/uploads/x/list.xlsx",
+                file_name="list.xlsx",
+                queue=lambda run_pk, name: queued.append(run_pk),
+            )
+            for _ in range(2)
+        ]
+    # then both requests land on the same run, queued once
+    assert runs[0].pk == runs[1].pk and queued == [runs[0].pk]
+    assert SyncRun.objects.filter(upload_token="a" * 32).count() == 1

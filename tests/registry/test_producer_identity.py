@@ -201,3 +201,39 @@ def _registry_clear() -> None:
     Producer.objects.all().delete()
     Partner.objects.all().delete()
     SyncRun.objects.all().delete()
+
+
+def test_old_and_new_tone_placement_name_one_producer(standin, registry_client):
+    standin.set_records(
+        [
+            _record(1, "HTX Hoà Bình", "Xã Bát Tràng, Thành phố Hà Nội"),
+            _record(2, "HTX Hòa Bình", "Xã Bát Tràng, Thành phố Hà Nội"),
+            _record(3, "Công ty Thuỷ sản", "Xã Bát Tràng, Thành phố Hà Nội"),
+            _record(4, "Công ty Thủy sản", "Xã Bát Tràng, Thành phố Hà Nội"),
+        ]
+    )
+    certificate_sync(client=registry_client)
+    assert Producer.objects.count() == 2
+
+
+def test_a_producer_the_registry_moves_to_another_province_keeps_its_row(
+    standin, registry_client, django_user_model
+):
+    # given a claimed producer in Hà Nội
+    from marketplace.producers.models import ProducerMembership
+
+    records = [_record(i, "HTX Gốm Kim Lan", "Xã Bát Tràng, Thành phố Hà Nội") for i in (1, 2)]
+    standin.set_records(records)
+    certificate_sync(client=registry_client)
+    producer = Producer.objects.get()
+    user = django_user_model.objects.create_user("kimlan", "kl@example.vn", "pw")
+    ProducerMembership.objects.create(user=user, producer=producer)
+    # when the registry corrects its province
+    moved = [_record(i, "HTX Gốm Kim Lan", "Xã Phù Lãng, Tỉnh Bắc Ninh") for i in (1, 2)]
+    standin.set_records(moved)
+    certificate_sync(client=registry_client)
+    # then it is the same row, account and partner, now in Bắc Ninh
+    moved_producer = Producer.objects.get()
+    assert moved_producer.pk == producer.pk and moved_producer.partner_id == producer.partner_id
+    assert (moved_producer.registry_province, moved_producer.province) == ("Bắc Ninh", "Bắc Ninh")
+    assert ProducerMembership.objects.get().producer_id == producer.pk

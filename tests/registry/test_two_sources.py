@@ -130,3 +130,37 @@ def test_a_list_row_matches_by_decision_date_when_the_numbers_differ(
     run = _import(_list(tmp_path, [row]))
     # then it is the same certification
     assert (run.created, run.matched_national, Certificate.objects.count()) == (0, 1, 1)
+
+
+def test_a_list_row_without_a_province_is_adopted_by_the_national_record(
+    standin, registry_client, tmp_path
+):
+    # given a product first known from a list whose address names no province
+    record = registry_record(21, name="Mơ Hương Sơn")
+    _import(_list(tmp_path, [_row(record, address="Xã Hương Sơn, Huyện Mỹ Đức")]))
+    listed = Certificate.objects.get()
+    # when the national API carries it with the full address
+    standin.set_records([record])
+    run = certificate_sync(client=registry_client)
+    # then it is the same certificate, now national, with the national producer
+    cert = Certificate.objects.select_related("producer").get()
+    assert (run.created, cert.pk, cert.source) == (0, listed.pk, "national")
+    assert cert.producer.registry_province == "Hà Nội"
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Số 8/QĐ-UBND", "08/QĐ-UBND", "8/QĐ\u2013UBND", "8 / QD - UBND"],
+    ids=["prefix", "leading zero", "en dash", "spaces"],
+)
+def test_decision_number_variants_match_across_sources(standin, registry_client, tmp_path, written):
+    # given a national record, and a list row with another decision date
+    record = registry_record(8, ocop_certificate_number="8/QĐ-UBND")
+    standin.set_records([record])
+    certificate_sync(client=registry_client)
+    row = _row(record)
+    row[5], row[6] = written, "01/01/2020"
+    # when the list is imported, its number written another way
+    run = _import(_list(tmp_path, [row]))
+    # then it matches by number
+    assert (run.created, run.matched_national) == (0, 1)

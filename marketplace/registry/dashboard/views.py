@@ -263,7 +263,10 @@ def decision_list_confirm(request, token: str):
         return redirect("registry-dashboard:upload-preview", token=token)
     _pending_pop(request, token)
     run = decision_list_import_start(
-        storage_name=entry["name"], file_name=entry["file"], queue=decision_list_import_task.delay
+        token=token,
+        storage_name=entry["name"],
+        file_name=entry["file"],
+        queue=decision_list_import_task.delay,
     )
     messages.success(request, _("Đã bắt đầu nhập danh sách %(file)s.") % {"file": entry["file"]})
     return redirect("registry-dashboard:sync-run", pk=run.pk)

@@ -134,6 +134,16 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="syncrun",
+            name="shrink_guarded",
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AddField(
+            model_name="syncrun",
+            name="upload_token",
+            field=models.CharField(blank=True, max_length=64, null=True, unique=True),
+        ),
+        migrations.AddField(
+            model_name="syncrun",
             name="source_kind",
             field=models.CharField(
                 choices=[

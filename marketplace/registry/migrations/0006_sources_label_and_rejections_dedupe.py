@@ -25,12 +25,12 @@ def sources_label_and_rejections_dedupe(apps, schema_editor):
     Certificate.objects.filter(registry_id__lt=0).update(source="decision_list")
     for suffix in (".csv", ".xlsx", ".CSV", ".XLSX"):
         SyncRun.objects.filter(source__endswith=suffix).update(source_kind="decision_list")
+    # Before, a run ended "alert" only when its crawl shrank suspiciously.
+    SyncRun.objects.filter(status="alert").update(shrink_guarded=True)
     kept = {}
-    for rejection in RejectedRecord.objects.select_related("sync_run").order_by("pk").iterator():
+    for rejection in RejectedRecord.objects.order_by("pk").iterator():
         kind = "decision_list" if "_rejected_reason" in (rejection.raw or {}) else "national"
-        # scoped as `services.rejections_store` scopes them: a list row by its file
-        scope = rejection.sync_run.source.rsplit("/", 1)[-1] if kind == "decision_list" else ""
-        key = (kind, _digest({"raw": rejection.raw, "scope": scope}))
+        key = (kind, _digest(rejection.raw))
         first = kept.get(key)
         if first is None:
             rejection.source_kind, rejection.digest = key
