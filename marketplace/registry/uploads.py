@@ -18,7 +18,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
@@ -30,6 +30,14 @@ from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
 logger = logging.getLogger(__name__)
 
 UPLOAD_DIR = "registry/uploads"
+
+
+def upload_storage():
+    """Where uploads wait: the private storage, never served as media (a
+    list may carry producers' phone numbers and e-mails)."""
+    return storages["private"]
+
+
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -121,7 +129,7 @@ def decision_list_upload_store(*, upload: UploadedFile) -> tuple[str, str]:
     (token, storage name). The token is a fresh uuid4, so no two uploads
     share a folder and nobody can guess one."""
     token = uuid.uuid4().hex
-    name = default_storage.save(f"{UPLOAD_DIR}/{token}/{upload_safe_name(upload.name)}", upload)
+    name = upload_storage().save(f"{UPLOAD_DIR}/{token}/{upload_safe_name(upload.name)}", upload)
     return token, name
 
 
@@ -130,11 +138,11 @@ def decision_list_upload_delete(*, name: str) -> None:
     if not name.startswith(f"{UPLOAD_DIR}/"):
         raise ValueError(f"not a decision-list upload: {name!r}")
     try:
-        default_storage.delete(name)
+        upload_storage().delete(name)
     except FileNotFoundError:
         pass
     try:  # a local disk keeps the emptied folder; object stores have none
-        Path(default_storage.path(str(PurePosixPath(name).parent))).rmdir()
+        Path(upload_storage().path(str(PurePosixPath(name).parent))).rmdir()
     except (NotImplementedError, OSError):
         pass
 
@@ -146,7 +154,7 @@ def upload_local_copy(name: str) -> Iterator[Path]:
     temporary one. Raises FileNotFoundError if the upload is gone."""
     with tempfile.TemporaryDirectory(prefix="ocop-list-") as directory:
         path = Path(directory) / PurePosixPath(name).name
-        with default_storage.open(name, "rb") as source, path.open("wb") as target:
+        with upload_storage().open(name, "rb") as source, path.open("wb") as target:
             shutil.copyfileobj(source, target, CHUNK)
         yield path
 
@@ -154,16 +162,16 @@ def upload_local_copy(name: str) -> Iterator[Path]:
 def decision_list_uploads_sweep(*, older_than: timedelta = timedelta(days=2)) -> int:
     """Delete uploads nobody confirmed or cancelled (a closed tab, an expired
     session); returns how many went. An import deletes its own upload."""
-    if not default_storage.exists(UPLOAD_DIR):
+    if not upload_storage().exists(UPLOAD_DIR):
         return 0
     cutoff = timezone.now() - older_than
     removed = 0
-    folders, _files = default_storage.listdir(UPLOAD_DIR)
+    folders, _files = upload_storage().listdir(UPLOAD_DIR)
     for folder in folders:
-        _subfolders, files = default_storage.listdir(f"{UPLOAD_DIR}/{folder}")
+        _subfolders, files = upload_storage().listdir(f"{UPLOAD_DIR}/{folder}")
         for file in files:
             name = f"{UPLOAD_DIR}/{folder}/{file}"
-            if default_storage.get_modified_time(name) < cutoff:
+            if upload_storage().get_modified_time(name) < cutoff:
                 decision_list_upload_delete(name=name)
                 removed += 1
     return removed

@@ -6,7 +6,7 @@ misconfigured deploy fails loudly instead of running on a default.
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import PRIVATE_MEDIA_ROOT, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default, on purpose
@@ -34,6 +34,12 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Files that must never be served as media: operators' uploads waiting
+    # to be imported.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
 }
 
 # HTTPS behind the load balancer.

@@ -7,14 +7,13 @@ import time
 import unicodedata
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from marketplace.registry import tasks
 from marketplace.registry.dashboard import views
 from marketplace.registry.models import Certificate, RecordSource, SyncRun, SyncStatus
-from marketplace.registry.uploads import UPLOAD_DIR, upload_safe_name
+from marketplace.registry.uploads import UPLOAD_DIR, upload_safe_name, upload_storage
 from tests.registry import decision_list_files as files
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +23,11 @@ UPLOAD_URL = "/dashboard/registry/upload/"
 
 @pytest.fixture(autouse=True)
 def uploads_storage(settings, tmp_path):
-    """A media root of the test's own; no search index is written from here."""
+    """Media and private roots of the test's own; no search index is written
+    from here."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    private = {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
     settings.OPENSEARCH_URL = ""
     return tmp_path / "media"
 
@@ -45,13 +47,13 @@ def parser_calls(monkeypatch):
 
 
 def _stored_uploads() -> list[str]:
-    if not default_storage.exists(UPLOAD_DIR):
+    if not upload_storage().exists(UPLOAD_DIR):
         return []
-    folders, _ = default_storage.listdir(UPLOAD_DIR)
+    folders, _ = upload_storage().listdir(UPLOAD_DIR)
     return [
         f"{folder}/{name}"
         for folder in folders
-        for name in default_storage.listdir(f"{UPLOAD_DIR}/{folder}")[1]
+        for name in upload_storage().listdir(f"{UPLOAD_DIR}/{folder}")[1]
     ]
 
 
@@ -327,7 +329,7 @@ def test_uploads_left_unconfirmed_are_swept_after_two_days(admin_client, tmp_pat
     _preview(admin_client, tmp_path)
     (old,) = _stored_uploads()
     stale = time.time() - 3 * 24 * 3600
-    os.utime(default_storage.path(f"{UPLOAD_DIR}/{old}"), (stale, stale))
+    os.utime(upload_storage().path(f"{UPLOAD_DIR}/{old}"), (stale, stale))
     _preview(admin_client, tmp_path)
     # when the daily sweep runs
     result = tasks.decision_list_uploads_sweep_task()
@@ -380,3 +382,13 @@ def test_a_double_confirm_makes_one_run_and_queues_one_import(django_capture_on_
     # then both requests land on the same run, queued once
     assert runs[0].pk == runs[1].pk and queued == [runs[0].pk]
     assert SyncRun.objects.filter(upload_token="a" * 32).count() == 1
+
+
+def test_a_pending_upload_is_never_served_as_media(admin_client, client, tmp_path):
+    # given an upload waiting for its confirm
+    _preview(admin_client, tmp_path)
+    (stored,) = _stored_uploads()
+    # when anyone asks for it where media is served
+    response = client.get(f"/media/{UPLOAD_DIR}/{stored}")
+    # then it is not there
+    assert response.status_code == 404
