@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from marketplace.registry.addresses import province_2025
 from marketplace.registry.decision_list_values import cell_text, fold
 
 MIN_HEADER_MATCHES = 4
@@ -374,6 +375,33 @@ def title_decision(title_rows: list[list]) -> TitleDecision:
                 signed_on = None
             break
     return TitleDecision(number=number, signed_on=signed_on)
+
+
+# "Tỉnh", "Thành phố", "TP.", "UBND", "Ủy ban nhân dân" folded, before a province name.
+_PROVINCE_LEAD = re.compile(r"(?:^| )(?:tinh|thanh pho|tp|thu do|ubnd|uy ban nhan dan)(?= )")
+_PROVINCE_WORDS = 4
+"""The longest province name in words: "Bà Rịa - Vũng Tàu"."""
+
+
+def title_province(title_rows: list[list]) -> str:
+    """The post-2025 province the title block names ("UBND TỈNH BẮC NINH"), or "".
+
+    Lists often leave the province out of each address because the title
+    says whose list it is. Only a name after "Tỉnh", "Thành phố", "TP." or
+    "UBND" counts, so a district's title ("UBND HUYỆN GIA LÂM") names no
+    province. A legacy province ("Tỉnh Bắc Giang") gives the one it merged
+    into. The first province named, reading row by row, wins.
+    """
+    for row in title_rows:
+        for cell in row:
+            folded = fold(cell_text(cell)[:300])
+            for lead in _PROVINCE_LEAD.finditer(folded):
+                words = folded[lead.end() :].split()[:_PROVINCE_WORDS]
+                for end in range(len(words), 0, -1):
+                    province = province_2025(" ".join(words[:end]))
+                    if province:
+                        return province
+    return ""
 
 
 def header_missing(header: Header, title: TitleDecision) -> list[str]:

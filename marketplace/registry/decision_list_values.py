@@ -38,13 +38,34 @@ def cell_text(value) -> str:
 
 _STAR_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "nam": 5}
 
+_STAR_NUMBER = re.compile(r"([1-5])(?:[.,]0+)?")
+"""A bare star count typed as text: "4", "4.0", "4,0"."""
+
+# Matched against the folded cell, so case, diacritics and punctuation are
+# already gone: "Hạng 4 sao", "5 sao (tiềm năng)", "★★★★", "4*", "bốn sao".
+_STAR_TEXT = re.compile(
+    r"(?:(?P<before>tiem nang) )?"
+    r"(?:(?:xep hang|dat hang|hang|dat|ocop) )?"
+    r"(?:(?P<digit>[1-5])(?: ?(?:sao|★|\*))?"
+    r"|(?P<symbols>★(?: ?★){0,4}|\*(?: ?\*){0,4})"
+    r"|(?P<word>mot|hai|ba|bon|nam) sao)"
+    r"(?: ocop)?"
+    r"(?: (?P<after>tiem nang))?"
+)
+
 
 def parse_stars(value) -> tuple[int, bool]:
-    """(stars, potential) from 3, "3 sao", "3*", "★★★" or "5 sao tiềm năng".
+    """(stars, potential) from a cell that is clearly a star rating, else ValueError.
+
+    Accepted: a bare 1-5 (3, 3.0, "3", "3.0"), "3 sao", "3★", "3*", "★★★",
+    "***", "Hạng 3 sao", "ba sao", and "5 sao tiềm năng" / "Tiềm năng 5 sao" /
+    "5 sao (tiềm năng)". Anything else, even with a digit in it, is not a
+    rating: taking the first number anywhere would read "<script>alert(1)"
+    as 1 star.
 
     "Potential 5★" is a province's score of 90+ awaiting the national council;
     it is reported as 5 stars with `is_national` False, which is how the
-    national API marks it too.
+    national API marks it too. Only 5 stars can be potential.
     """
     if isinstance(value, bool):
         raise ValueError(value)
@@ -53,18 +74,25 @@ def parse_stars(value) -> tuple[int, bool]:
             return int(value), False
         raise ValueError(value)
     text = cell_text(value)
-    folded = fold(text)
-    potential = "tiem nang" in folded
-    number = re.search(r"\d+(?:[.,]\d+)?", text)
+    if len(text) > 60:
+        raise ValueError(value)
+    number = _STAR_NUMBER.fullmatch(text)
     if number:
-        amount = float(number.group().replace(",", "."))
-        stars = int(amount) if amount.is_integer() else 0
-    elif "★" in folded or "*" in folded:
-        stars = folded.count("★") + folded.count("*")
+        return int(number.group(1)), False
+    folded = fold(text)
+    if folded == "tiem nang":
+        return 5, True
+    match = _STAR_TEXT.fullmatch(folded)
+    if not match:
+        raise ValueError(value)
+    potential = bool(match.group("before") or match.group("after"))
+    if match.group("digit"):
+        stars = int(match.group("digit"))
+    elif match.group("symbols"):
+        stars = len(match.group("symbols").replace(" ", ""))
     else:
-        words = [_STAR_WORDS[word] for word in folded.split() if word in _STAR_WORDS]
-        stars = words[0] if words else (5 if potential else 0)
-    if not 1 <= stars <= 5 or (potential and stars != 5):
+        stars = _STAR_WORDS[match.group("word")]
+    if potential and stars != 5:
         raise ValueError(value)
     return stars, potential
 
@@ -99,16 +127,22 @@ def stars_from_score(score: float) -> int:
 
 _DATE_PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$"), ("y", "m", "d")),
+    (re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})$"), ("d", "m", "yy")),
     (re.compile(r"^(?:ngay )?(\d{1,2}) thang (\d{1,2}) nam (\d{4})$"), ("d", "m", "y")),
 )
+_DATE_LEAD = re.compile(r"^(?:ng[àa]y|ng\.)\s*:?\s*")
 
 
 def parse_date(value) -> date:
-    """A decision date from an Excel date, dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd.
+    """A decision date from an Excel date or text, read day-first.
 
-    Vietnamese dates are day-first, so "05/04/2024" is 5 April. Raises
-    ValueError for anything else, including impossible dates like 31/02.
+    Text forms: 17/05/2024, 17/5/2024, 17-5-2024, 17.5.2024, 17/05/24 (a
+    two-digit year is 20yy), 2024-05-17, 2024/05/17, "ngày 17/5/2024" and
+    "ngày 17 tháng 5 năm 2024". Vietnamese dates are day-first, so
+    "05/04/2024" is 5 April. Raises ValueError for anything else, including
+    impossible dates like 31/02.
     """
     if isinstance(value, datetime):
         return value.date()
@@ -120,21 +154,62 @@ def parse_date(value) -> date:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueError(value)
     text = cell_text(value).lower()
+    if len(text) > 60:
+        raise ValueError(value)
+    text = _DATE_LEAD.sub("", text.strip(" ()[]")).rstrip(" .")
+    text = re.sub(r"\s*([/.-])\s*(?=\d)", r"\1", text)
     for candidate in (text, fold(text)):
         for pattern, order in _DATE_PATTERNS:
             match = pattern.match(candidate)
             if match:
                 parts = dict(zip(order, (int(group) for group in match.groups()), strict=True))
-                return date(parts["y"], parts["m"], parts["d"])
+                year = parts["y"] if "y" in parts else 2000 + parts["yy"]
+                return date(year, parts["m"], parts["d"])
     raise ValueError(value)
 
 
+_DECISION_LEAD = re.compile(
+    r"(?i)^\s*(?:(?:quy[eế]t\s+[đd][iị]nh|q[đd])(?:\s+s[ốo])?|s[ốo])\s*[:.]?\s*(?=\d)"
+)
+""""QĐ số", "Quyết định số:", "Số" before a decision number."""
+
+_DECISION_WITH_DATE = re.compile(
+    r"(?is)^(?P<number>\S.*?)\s*(?:[,;(]\s*|\s)(?:ng[àa]y\s*:?\s*)?"
+    r"(?P<date>\d{1,4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}"
+    r"|\d{1,2}\s+th[áa]ng\s+\d{1,2}\s+n[ăa]m\s+\d{4})"
+    r"\s*\)?(?:[\s.,;].*)?$"
+)
+
+
 def split_decision(text: str) -> tuple[str, str]:
-    """Split a combined column: "1234/QĐ-UBND ngày 12/5/2024" → number and date text."""
-    text = re.sub(r"(?i)^s[ốo]\s*:?\s*", "", text)
+    """Split a combined column into number and date text.
+
+    "1234/QĐ-UBND ngày 12/5/2024", "QĐ số 1234/QĐ-UBND ngày 12/5/2024" and
+    "1234/QĐ-UBND (12/5/2024)" all give ("1234/QĐ-UBND", "12/5/2024").
+    """
+    text = _DECISION_LEAD.sub("", text)
+    match = _DECISION_WITH_DATE.match(text)
+    if match:
+        return match.group("number").rstrip(" ,;"), match.group("date")
     number, _, rest = text.partition(" ")
     rest = re.sub(r"(?i)^[\s,;]*(?:ng[àa]y)?\s*:?\s*", "", rest)
     return number.rstrip(",;"), rest.strip(" .")
+
+
+def quoted(value, limit: int = 80) -> str:
+    """A cell quoted in a reason, cut to `limit` characters with "…".
+
+    A 10,000-character cell must not make a 10,000-character reason.
+    """
+    text = cell_text(value) if not isinstance(value, str) else value
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` kept to at most `limit` characters, the last one "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def phone_text(value) -> str:

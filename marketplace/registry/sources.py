@@ -37,17 +37,24 @@ class DecisionListSource:
         table = decision_list_read(self.path)
         self.skipped_count = len(table.skipped)
         results = [
-            row.record
-            if row.record is not None
-            else {REJECTED_REASON_KEY: _line_reason(row.line, row.error), "line": row.line}
-            for row in table.rows
+            row.record if row.record is not None else _rejected_row(row) for row in table.rows
         ]
         yield RegistryPage(count=len(results), results=results, next_url=None, url=self.source)
 
 
+def _rejected_row(row) -> dict:
+    """A refused row, with what it said, so operators see the row itself."""
+    return {
+        REJECTED_REASON_KEY: _line_reason(row.line, row.error),
+        "line": row.line,
+        "sheet": row.sheet,
+        "cells": row.cells,
+    }
+
+
 def _line_reason(line: int, error: str) -> str:
-    """Every rejected row names its line, once."""
-    return error if error.startswith("dòng ") else f"dòng {line}: {error}"
+    """Every rejected row names its line (and sheet, when there are several), once."""
+    return error if error.startswith(("dòng ", "trang ")) else f"dòng {line}: {error}"
 
 
 def registry_source(spec: str | None = None):

@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 TITLE_DECISION = (
@@ -122,10 +122,21 @@ def products(count: int) -> list[Product]:
     return made
 
 
-def title_block(sheet, width: int, *, decision: str = TITLE_DECISION) -> int:
-    """The merged title rows above the table; returns the next free row."""
-    sheet.append(["ỦY BAN NHÂN DÂN", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
-    sheet.append(["THÀNH PHỐ HÀ NỘI", None, None, "Độc lập - Tự do - Hạnh phúc"])
+def title_block(
+    sheet,
+    width: int,
+    *,
+    decision: str = TITLE_DECISION,
+    authority: tuple[str, str] = ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"),
+) -> int:
+    """The merged title rows above the table; returns the next free row.
+
+    `authority` is the issuer as printed top left, on two lines: ("ỦY BAN
+    NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"), or ("UBND HUYỆN GIA LÂM", "") for a
+    district that does not name its province.
+    """
+    sheet.append([authority[0], None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    sheet.append([authority[1] or None, None, None, "Độc lập - Tự do - Hạnh phúc"])
     sheet.append([])
     sheet.append(["DANH SÁCH SẢN PHẨM ĐƯỢC CÔNG NHẬN ĐẠT SẢN PHẨM OCOP"])
     sheet.append([decision] if decision else [])
@@ -413,3 +424,188 @@ def damaged_workbook(tmp_path: Path) -> Path:
 def column_letter(index: int) -> str:
     """The letter of a 1-based column, as reasons name cells."""
     return get_column_letter(index)
+
+
+# ---------------------------------------------------------------- merged cells, sheets, provinces
+
+MERGED_HEADER = [
+    "STT",
+    "Tên sản phẩm",
+    "Chủ thể",
+    "Địa chỉ",
+    "Bộ sản phẩm",
+    "Hạng sao",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Người đại diện",
+    "Điện thoại",
+]
+MERGED_COLUMNS = ("C", "D", "E", "G", "H", "I", "J")
+"""Producer, address, product set, decision number and date, representative and
+phone: what provinces merge down over one producer's products."""
+
+
+def merged_producer_list(tmp_path: Path) -> Path:
+    """A Hà Nội list where one producer's cells are merged down over its products.
+
+    Lines 8-10 are HTX Gốm sứ Bát Tràng's three products, its producer,
+    address, product set, decision, representative and phone merged C8:C10
+    and so on; line 11 is another producer's single product; line 12 has no
+    producer at all (an empty cell in no merge); lines 13-14 are a second
+    merged producer whose merge runs on over line 15, which is otherwise blank.
+    """
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    width = len(MERGED_HEADER)
+    row = title_block(sheet, width)  # title rows 1-6
+    row = write_header(sheet, row, [(text, 1) for text in MERGED_HEADER])  # row 7
+    decision = ["1234/QĐ-UBND", "17/05/2024", "Nguyễn Văn An", 912345678]
+    write_rows(
+        sheet,
+        row,
+        [
+            [1, "Bình gốm men lam", "HTX Gốm sứ Bát Tràng", "Xã Bát Tràng, Thành phố Hà Nội"]
+            + ["Thủ công mỹ nghệ gia dụng, trang trí", "4 sao", *decision],
+            [2, "Bát gốm men rạn", None, None, None, "3 sao"],
+            [3, "Lọ hoa gốm men ngọc", None, None, None, "4 sao"],
+            [4, "Lụa tơ tằm Vạn Phúc", "HTX Lụa Vạn Phúc", "Phường Hà Đông, Thành phố Hà Nội"]
+            + ["Dệt may", "4 sao", *decision],
+            [5, "Miến dong", None, "Xã Minh Hồng, Thành phố Hà Nội", "Chế biến từ gạo"]
+            + ["3 sao", *decision],
+            [6, "Trà sen Tây Hồ", "HTX Sen Tây Hồ", "Phường Tây Hồ, Thành phố Hà Nội"]
+            + ["Chè và các sản phẩm từ chè", "4 sao", *decision],
+            [7, "Trà sen ướp gạo", None, None, None, "3 sao"],
+        ],
+    )  # rows 8-14
+    for column in MERGED_COLUMNS:
+        sheet.merge_cells(f"{column}8:{column}10")
+        sheet.merge_cells(f"{column}13:{column}15")
+    return save(workbook, tmp_path)
+
+
+def _star_sheet(workbook: Workbook, title: str, rows: list[list], *, decision: str) -> None:
+    sheet = workbook.create_sheet(title)
+    row = title_block(sheet, len(ONE_ROW_HEADER), decision=decision)
+    row = write_header(sheet, row, [(text, 1) for text in ONE_ROW_HEADER])
+    write_rows(sheet, row, rows)
+
+
+def star_sheets_list(tmp_path: Path) -> Path:
+    """A list split by stars over sheets "3 sao" and "4 sao", each with its own title
+    and header (line 7), then a "Ghi chú" sheet of prose.
+
+    "3 sao": products on lines 8-9, a total on line 10. "4 sao": products on
+    lines 8 and 10, a group title on line 9, unreadable stars on line 11 and,
+    on line 12, a repeat of the "3 sao" sheet's line 8.
+    """
+    ceramics, rice, wine, silk, tea, *_ = products(8)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    decision = "(Kèm theo Quyết định số 1234/QĐ-UBND ngày 17 tháng 5 năm 2024)"
+    three = [one_row_row(1, rice), one_row_row(2, wine)]
+    three[0][5] = three[1][5] = "3 sao"
+    _star_sheet(workbook, "3 sao", [*three, [None, "Tổng cộng: 2 sản phẩm"]], decision=decision)
+    four = [
+        one_row_row(1, silk),
+        ["II", "THỊ XÃ SƠN TÂY"],
+        one_row_row(2, tea),
+        one_row_row(3, ceramics),
+        three[0],
+    ]
+    four[0][5] = four[2][5] = "4 sao"
+    four[3][5] = "nhiều sao"
+    _star_sheet(workbook, "4 sao", four, decision=decision)
+    notes = workbook.create_sheet("Ghi chú")
+    notes.append(["Danh sách xếp theo hạng sao; mỗi trang một hạng."])
+    return save(workbook, tmp_path)
+
+
+HUE_AUTHORITY = ("ỦY BAN NHÂN DÂN", "TỈNH THỪA THIÊN HUẾ")
+
+
+def province_title_list(
+    tmp_path: Path, addresses: list[str], *, authority: tuple[str, str] = HUE_AUTHORITY
+) -> Path:
+    """A list whose title block names the province and whose rows mostly do not:
+    one product per address, on lines 8 onwards."""
+    rows = [
+        [number, f"Sản phẩm {number}", f"HTX số {number}", address, "Thực phẩm", "4 sao"]
+        for number, address in enumerate(addresses, start=1)
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    decision = "(Kèm theo Quyết định số 77/QĐ-UBND ngày 02/04/2025)"
+    row = title_block(sheet, len(ONE_ROW_HEADER), decision=decision, authority=authority)
+    row = write_header(sheet, row, [(text, 1) for text in ONE_ROW_HEADER])
+    write_rows(sheet, row, rows)
+    return save(workbook, tmp_path)
+
+
+def header_only_list(tmp_path: Path) -> Path:
+    """The two-row header and its column numbers, a total of nothing, and no product."""
+    workbook = Workbook()
+    sheet = workbook.active
+    row = title_block(sheet, TWO_ROW_WIDTH)
+    row = write_header(sheet, row, TWO_ROW_TOP, TWO_ROW_SUB)
+    write_rows(sheet, row, [[f"({n})" for n in range(1, TWO_ROW_WIDTH + 1)]])
+    write_rows(sheet, row + 1, [[None, "Tổng cộng: 0 sản phẩm"]])
+    return save(workbook, tmp_path)
+
+
+# ---------------------------------------------------------------- hostile files
+
+BOMB_PLACEHOLDER = "BOM_GIAI_NEN"
+
+
+def bomb_list(tmp_path: Path, megabytes: int) -> Path:
+    """The two-row list whose one product name is `megabytes` MB of "A": a few
+    hundred KB on disk, since a repeated character compresses about 1000:1.
+
+    Built as a real workbook with a placeholder, whose shared string is then
+    swapped for the long run of "A", streamed so the test never holds it.
+    """
+    first, second = products(2)
+    rows = [two_row_row(1, first), two_row_row(2, second)]
+    rows[1][1] = BOMB_PLACEHOLDER
+    good = two_row_header_list(tmp_path, rows)
+    bomb = tmp_path / "bom.xlsx"
+    chunk = b"A" * (1024 * 1024)
+    marker = BOMB_PLACEHOLDER.encode()
+    with (
+        zipfile.ZipFile(good) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if marker not in data:
+                target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            before, after = data.split(marker, 1)
+            with target.open(item.filename, "w", force_zip64=True) as part:
+                part.write(before)
+                for _ in range(megabytes):
+                    part.write(chunk)
+                part.write(after)
+    return bomb
+
+
+def long_csv(tmp_path: Path, rows: int) -> Path:
+    """A CSV list of `rows` products, written line by line."""
+    path = tmp_path / "danh_sach_dai.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("STT;Tên sản phẩm;Chủ thể;Bộ sản phẩm;Số sao;Số quyết định;Ngày quyết định\n")
+        for number in range(1, rows + 1):
+            handle.write(
+                f"{number};Sản phẩm {number};HTX số {number % 500};Gốm sứ;4;1/QĐ-UBND;01/02/2024\n"
+            )
+    return path
+
+
+def far_row_list(tmp_path: Path, line: int) -> Path:
+    """The district list with one stray cell typed at `line`, far below the table."""
+    path = one_row_header_list(tmp_path)
+    workbook = load_workbook(path)
+    workbook.active.cell(row=line, column=2, value="x")
+    workbook.save(path)
+    return path

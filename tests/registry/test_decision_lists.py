@@ -1,13 +1,16 @@
 """Provincial decision lists become API-shaped records, or rows rejected with a reason."""
 
 import unicodedata
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from marketplace.registry.addresses import address_parse, province_2025
 from marketplace.registry.decision_lists import (
+    MAX_ROWS,
     DecisionListError,
     DecisionListRow,
     decision_list_read,
@@ -225,7 +228,24 @@ def test_ids_ignore_case_spacing_and_unicode_form(tmp_path):
 
 @pytest.mark.parametrize(
     ("cell", "stars"),
-    [("3", 3), ("3 sao", 3), ("3*", 3), ("3★", 3), ("★★★", 3), ("4 Sao", 4), ("ba sao", 3)],
+    [
+        ("3", 3),
+        ("3 sao", 3),
+        ("3*", 3),
+        ("3★", 3),
+        ("★★★", 3),
+        ("4 Sao", 4),
+        ("ba sao", 3),
+        ("4.0", 4),
+        ("4 sao", 4),
+        ("★★★★", 4),
+        ("4★", 4),
+        ("4*", 4),
+        ("***", 3),
+        ("Hạng 4 sao", 4),
+        ("bốn sao", 4),
+        (unicodedata.normalize("NFD", "Hạng 3 sao"), 3),
+    ],
 )
 def test_star_formats_are_understood(tmp_path, cell, stars):
     # given a row whose stars are written in one of the usual ways
@@ -235,7 +255,9 @@ def test_star_formats_are_understood(tmp_path, cell, stars):
     assert record["ocop_star"] == stars
 
 
-@pytest.mark.parametrize("cell", ["5 sao tiềm năng", "Tiềm năng 5 sao", "5★ tiềm năng"])
+@pytest.mark.parametrize(
+    "cell", ["5 sao tiềm năng", "Tiềm năng 5 sao", "5★ tiềm năng", "5 sao (tiềm năng)"]
+)
 def test_potential_five_stars_are_five_stars_that_are_not_national(tmp_path, cell):
     # given a province's "potential 5★" row, even under a ministerial-looking number
     # when it is read
@@ -252,6 +274,27 @@ def test_impossible_star_values_are_row_errors(tmp_path, cell):
     # then the row is rejected with the reason
     assert row.record is None
     assert "invalid stars" in row.error
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<script>alert(1)</script>",
+        "3 sản phẩm",
+        "Quyết định 4",
+        "4/5",
+        "12 sao",
+        "4 sao 5 sao",
+        "Đạt 70 điểm",
+    ],
+)
+def test_a_cell_that_only_contains_a_number_is_not_a_star_rating(tmp_path, cell):
+    # given a stars cell with a digit in it that is not a star rating
+    # when it is read
+    row = one_row(tmp_path, stars=cell)
+    # then the row is rejected, not imported with the first number found
+    assert row.record is None
+    assert "số sao không hợp lệ" in row.error
 
 
 @pytest.mark.parametrize(
@@ -272,7 +315,18 @@ def test_ministerial_decisions_are_national(tmp_path, number, national):
 
 
 @pytest.mark.parametrize(
-    "cell", ["17/05/2024", "17/5/2024", "2024-05-17", "17-05-2024", "ngày 17 tháng 5 năm 2024"]
+    "cell",
+    [
+        "17/05/2024",
+        "17/5/2024",
+        "2024-05-17",
+        "17-05-2024",
+        "ngày 17 tháng 5 năm 2024",
+        "2024/05/17",
+        "17/05/24",
+        "ngày 17/5/2024",
+        "17-5-2024",
+    ],
 )
 def test_date_formats_are_understood_day_first(tmp_path, cell):
     # given a decision date in one of the accepted forms
@@ -469,11 +523,16 @@ def test_a_two_row_header_exported_to_csv_is_read_the_same_way(tmp_path):
     path = files.two_row_header_csv(tmp_path)
     # when it is read
     decision_list = decision_list_read(path)
-    # then both products import, one by its score and one by its stars
+    # then both products import, one by its score and one by its stars, their
+    # province-less addresses completed from the title's "UBND TỈNH BẮC NINH"
     assert [
         (record["name"], record["manufacturer"]["address"], record["ocop_star"])
         for record in decision_list.records
-    ] == [("Gà Hồ", "Xã Song Hồ", 4), ("Tranh Đông Hồ", "Xã Song Hồ", 4)]
+    ] == [
+        ("Gà Hồ", "Xã Song Hồ, Tỉnh Bắc Ninh", 4),
+        ("Tranh Đông Hồ", "Xã Song Hồ, Tỉnh Bắc Ninh", 4),
+    ]
+    assert decision_list.province == "Bắc Ninh"
     # and the title's decision fills the empty "Số QĐ" cells
     assert {record["ocop_certificate_number"] for record in decision_list.records} == {"99/QĐ-UBND"}
     # and the layout rows are reported
@@ -937,3 +996,351 @@ def test_records_and_rejected_split_the_rows(tmp_path):
     # and a CSV reports no sheet and its header line
     csv_list = decision_list_read(HANOI_CSV)
     assert (csv_list.sheet, csv_list.header_line, csv_list.skipped) == ("", 1, [])
+
+
+# ---------------------------------------------------------------- merged cells
+
+
+def test_cells_merged_down_over_a_producers_products_fill_each_row(tmp_path):
+    # given a list whose producer, address, set, decision, representative and phone
+    # are merged down over the producer's three products (C8:C10 and so on)
+    path = files.merged_producer_list(tmp_path)
+    # when it is read
+    rows = {row.line: row for row in decision_list_read(path).rows}
+    # then every product under the merge imports with the merged values
+    products = [rows[line].record for line in (8, 9, 10)]
+    assert [record["name"] for record in products] == [
+        "Bình gốm men lam",
+        "Bát gốm men rạn",
+        "Lọ hoa gốm men ngọc",
+    ]
+    for record in products:
+        assert record["manufacturer"] == {
+            "name": "HTX Gốm sứ Bát Tràng",
+            "representative": "Nguyễn Văn An",
+            "address": "Xã Bát Tràng, Thành phố Hà Nội",
+            "phone_number": "0912345678",
+            "email": "",
+        }
+        assert (record["type"], record["ocop_certificate_number"], record["issued_on"]) == (
+            "keepsake",
+            "1234/QĐ-UBND",
+            "2024-05-17",
+        )
+    # and each keeps its own stars, which were not merged
+    assert [record["ocop_star"] for record in products] == [4, 3, 4]
+    # and the second merged producer's rows import too
+    assert [rows[line].record["manufacturer"]["name"] for line in (13, 14)] == [
+        "HTX Sen Tây Hồ",
+        "HTX Sen Tây Hồ",
+    ]
+
+
+def test_an_empty_cell_outside_any_merge_still_rejects_its_row(tmp_path):
+    # given the merged list, whose line 12 leaves its producer cell empty, in no merge
+    path = files.merged_producer_list(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then that row alone is rejected for want of a producer, not filled from above
+    (rejected,) = decision_list.rejected
+    assert rejected.line == 12
+    assert rejected.error == "thiếu chủ thể (missing producer)"
+
+
+def test_a_merge_running_over_a_blank_row_makes_no_row_of_it(tmp_path):
+    # given the merged list, whose second producer's merge runs on over blank line 15
+    path = files.merged_producer_list(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then line 15 is neither data nor layout: only the merge reached it
+    assert [row.line for row in decision_list.rows] == [8, 9, 10, 11, 12, 13, 14]
+    assert decision_list.skipped == []
+
+
+# ---------------------------------------------------------------- several sheets
+
+
+def test_a_list_spread_over_sheets_reads_every_sheet_with_a_table(tmp_path):
+    # given a list split into "3 sao" and "4 sao" sheets, each with its header,
+    # then a sheet of notes
+    path = files.star_sheets_list(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then both sheets' products import, each row on its own sheet's line
+    assert [(row.sheet, row.line, row.record is not None) for row in decision_list.rows] == [
+        ("3 sao", 8, True),
+        ("3 sao", 9, True),
+        ("4 sao", 8, True),
+        ("4 sao", 10, True),
+        ("4 sao", 11, False),
+        ("4 sao", 12, False),
+    ]
+    assert [(r["name"], r["ocop_star"]) for r in decision_list.records] == [
+        ("Gạo nếp cái hoa vàng", 3),
+        ("Rượu mơ Hương Sơn", 3),
+        ("Lụa tơ tằm Vạn Phúc", 4),
+        ("Trà sen Tây Hồ", 4),
+    ]
+    # and the list names the sheets it read, not the notes
+    assert (decision_list.sheet, decision_list.header_line) == ("3 sao, 4 sao", 7)
+    assert decision_list.sheets == ["3 sao", "4 sao"]
+    assert decision_list.decision_number == "1234/QĐ-UBND"
+
+
+def test_reasons_and_skipped_rows_name_their_sheet_when_there_are_several(tmp_path):
+    # given the list over "3 sao" and "4 sao", with unreadable stars on "4 sao" line 11
+    path = files.star_sheets_list(tmp_path)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then the rejection says which sheet and line
+    bad_stars, repeated = decision_list.rejected
+    assert bad_stars.error == (
+        "trang «4 sao», dòng 11: số sao không hợp lệ: 'nhiều sao' (invalid stars, expected 1-5)"
+    )
+    # and a product repeated from the other sheet points at that sheet
+    assert repeated.error == (
+        "trang «4 sao», dòng 12: trùng với trang «3 sao», dòng 8 "
+        "(duplicate of sheet «3 sao», line 8)"
+    )
+    # and each skipped row carries its sheet
+    assert [(row.sheet, row.line, row.kind) for row in decision_list.skipped] == [
+        ("3 sao", 10, "total"),
+        ("4 sao", 9, "group"),
+    ]
+
+
+def test_a_one_sheet_list_keeps_its_reasons_without_a_sheet_name(tmp_path):
+    # given the operator's one-sheet list, whose line 15 has unreadable stars
+    path = files.operator_upload_list(tmp_path)
+    # when it is read
+    (rejected,) = decision_list_read(path).rejected
+    # then the reason is as before, with no sheet named
+    assert rejected.error == ("số sao không hợp lệ: 'nhiều sao' (invalid stars, expected 1-5)")
+    assert rejected.sheet == "Danh sách"
+
+
+# ---------------------------------------------------------------- hostile files
+
+
+def test_a_decompression_bomb_is_refused_before_anything_parses_it(tmp_path, monkeypatch):
+    # given a 200 KB workbook whose one product name unpacks to 200 MB of "A"
+    path = files.bomb_list(tmp_path, megabytes=200)
+
+    def parse(*args, **kwargs):
+        raise AssertionError("openpyxl must not see a decompression bomb")
+
+    monkeypatch.setattr("marketplace.registry.decision_lists.load_workbook", parse)
+    # when it is read
+    # then it is refused from the zip's directory alone, in both languages
+    with pytest.raises(DecisionListError) as refused:
+        decision_list_read(path)
+    message = str(refused.value)
+    assert "quá lớn" in message and "vượt quá 50 MB" in message
+    assert "is too large" in message and "xl/worksheets/sheet1.xml" in message
+
+
+def test_a_part_compressed_past_any_real_workbook_is_refused(tmp_path):
+    # given a workbook whose one 5 MB cell of "A" compresses about 800:1
+    path = files.bomb_list(tmp_path, megabytes=5)
+    # when it is read
+    # then it is refused for its compression ratio
+    with pytest.raises(DecisionListError) as refused:
+        decision_list_read(path)
+    message = str(refused.value)
+    assert "bom giải nén" in message
+    assert "over the 100:1 any real workbook reaches" in message
+
+
+def test_parts_that_unpack_past_the_limit_together_are_refused(tmp_path, monkeypatch):
+    # given a real list, and a limit above each of its parts but below their sum
+    path = files.two_row_header_list(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        sizes = [entry.file_size for entry in archive.infolist()]
+    monkeypatch.setattr(
+        "marketplace.registry.decision_lists.MAX_UNCOMPRESSED_BYTES", max(sizes) + 1
+    )
+    # when it is read
+    # then the sum is refused
+    with pytest.raises(DecisionListError, match="its content once uncompressed"):
+        decision_list_read(path)
+
+
+def test_a_csv_with_more_rows_than_the_country_has_products_is_refused(tmp_path):
+    # given a 100,000-row CSV, where the whole country has about 17,000 products
+    path = files.long_csv(tmp_path, 100_000)
+    # when it is read
+    # then it is refused once the limit is passed, naming the limit
+    with pytest.raises(DecisionListError) as refused:
+        decision_list_read(path)
+    message = str(refused.value)
+    assert f"hơn {MAX_ROWS:,} dòng".replace(",", ".") in message
+    assert f"more than {MAX_ROWS:,} rows below the header" in message
+
+
+def test_an_xlsx_is_read_up_to_max_rows_and_refused_past_it(tmp_path, monkeypatch):
+    # given the 12-product district list, and the limit lowered around it
+    path = files.one_row_header_list(tmp_path)
+    # when it is read with a limit of 12 rows, then 11
+    monkeypatch.setattr("marketplace.registry.decision_lists.MAX_ROWS", 12)
+    assert len(decision_list_read(path).records) == 12
+    monkeypatch.setattr("marketplace.registry.decision_lists.MAX_ROWS", 11)
+    # then the first reads whole and the second is refused, naming the sheet
+    with pytest.raises(DecisionListError, match="trang tính «Sheet»: danh sách có hơn 11 dòng"):
+        decision_list_read(path)
+
+
+def test_a_stray_cell_far_below_the_table_stops_the_read(tmp_path):
+    # given the district list with one cell typed on line 150,000
+    path = files.far_row_list(tmp_path, 150_000)
+    # when it is read
+    # then reading stops past line 100,000 with advice, not after walking a million rows
+    with pytest.raises(DecisionListError, match="the sheet runs past line 100,000"):
+        decision_list_read(path)
+
+
+def test_a_csv_larger_than_any_list_is_refused_unread(tmp_path, monkeypatch):
+    # given a CSV list, and a size limit below its size
+    path = files.long_csv(tmp_path, 100)
+    monkeypatch.setattr("marketplace.registry.decision_lists.MAX_CSV_BYTES", 1000)
+    # when it is read
+    # then it is refused for its size
+    with pytest.raises(DecisionListError, match="is too large: the file exceeds"):
+        decision_list_read(path)
+
+
+# ---------------------------------------------------------------- the title's province
+
+
+def test_the_title_province_completes_addresses_that_name_none(tmp_path):
+    # given a Huế list (title "TỈNH THỪA THIÊN HUẾ") whose rows leave out the province
+    addresses = ["Xã Phong Điền, Huyện Phong Điền", "Thôn 3, Xã Hương Trà", ""]
+    path = files.province_title_list(tmp_path, addresses)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then the list names today's province
+    assert decision_list.province == "Huế"
+    # and each address gets it, written as a real address writes it
+    written = [record["manufacturer"]["address"] for record in decision_list.records]
+    assert written == [
+        "Xã Phong Điền, Huyện Phong Điền, Thành phố Huế",
+        "Thôn 3, Xã Hương Trà, Thành phố Huế",
+        "Thành phố Huế",
+    ]
+    # and so each producer is found in Huế
+    assert {province_2025(address_parse(address).province) for address in written} == {"Huế"}
+
+
+def test_an_address_that_names_a_province_is_left_alone(tmp_path):
+    # given the Huế list with rows already naming Huế, a legacy province, and another one
+    addresses = [
+        "Phường Thuận Hóa, Thành phố Huế",
+        "Xã Phong Hiền, Huyện Phong Điền, Tỉnh Thừa Thiên Huế",
+        "Xã Gio Linh, Tỉnh Quảng Trị",
+    ]
+    path = files.province_title_list(tmp_path, addresses)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then every address is kept as written
+    assert [r["manufacturer"]["address"] for r in decision_list.records] == addresses
+
+
+@pytest.mark.parametrize(
+    ("authority", "province", "suffix"),
+    [
+        (("UBND TỈNH BẮC GIANG", ""), "Bắc Ninh", ", Tỉnh Bắc Ninh"),
+        (("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ NỘI"), "Hà Nội", ", Thành phố Hà Nội"),
+        (("UBND HUYỆN GIA LÂM", "THÀNH PHỐ HÀ NỘI"), "Hà Nội", ", Thành phố Hà Nội"),
+        (("UBND HUYỆN GIA LÂM", ""), "", ""),
+    ],
+)
+def test_the_title_names_todays_province_and_a_district_names_none(
+    tmp_path, authority, province, suffix
+):
+    # given a list whose title is a legacy province, a city, or a district with or
+    # without its city, and whose row names no province
+    path = files.province_title_list(tmp_path, ["Xã Song Mai"], authority=authority)
+    # when it is read
+    decision_list = decision_list_read(path)
+    # then the title's post-2025 province, if any, completes the address
+    assert decision_list.province == province
+    assert decision_list.records[0]["manufacturer"]["address"] == "Xã Song Mai" + suffix
+
+
+# ---------------------------------------------------------------- empty lists
+
+
+def test_an_xlsx_with_a_header_and_no_product_rows_is_refused(tmp_path):
+    # given a list with its two-row header, column numbers and a zero total, no product
+    path = files.header_only_list(tmp_path)
+    # when it is read
+    # then it is refused as holding no product rows
+    with pytest.raises(DecisionListError, match=r"Danh sách không có dòng sản phẩm nào \(no"):
+        decision_list_read(path)
+
+
+def test_a_csv_with_only_its_header_is_refused(tmp_path):
+    # given a CSV holding its header and nothing else
+    path = write_csv(tmp_path, [HEADER])
+    # when it is read
+    # then it is refused as holding no product rows
+    with pytest.raises(
+        DecisionListError, match=r"Danh sách không có dòng sản phẩm nào \(no product rows\)"
+    ):
+        decision_list_read(path)
+
+
+# ---------------------------------------------------------------- combined decision cells
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "1234/QĐ-UBND ngày 17/5/2024",
+        "QĐ số 1234/QĐ-UBND ngày 17/5/2024",
+        "1234/QĐ-UBND (17/5/2024)",
+        "Số 1234/QĐ-UBND, ngày 17/05/2024",
+        "Quyết định số 1234/QĐ-UBND ngày 17 tháng 5 năm 2024",
+    ],
+)
+def test_a_combined_decision_cell_gives_its_number_and_date(tmp_path, cell):
+    # given the two-row list whose "Số, ngày quyết định" cell is written one of the usual ways
+    row = files.two_row_row(1, files.products(1)[0])
+    row[-1] = cell
+    path = files.two_row_header_list(tmp_path, [row], decision="")
+    # when it is read
+    (record,) = decision_list_read(path).records
+    # then the number and the date are apart
+    assert (record["ocop_certificate_number"], record["issued_on"]) == (
+        "1234/QĐ-UBND",
+        "2024-05-17",
+    )
+
+
+# ---------------------------------------------------------------- what a rejected row says
+
+
+@pytest.mark.parametrize("column", ["stars", "signed_on", "product_set"])
+def test_a_reason_quotes_at_most_80_characters_of_a_cell(tmp_path, column):
+    # given a row whose stars, date or product set cell holds 10,000 characters
+    row = one_row(tmp_path, **{column: "x" * 10_000})
+    # when it is read
+    # then the reason quotes the start of the cell and cuts it short
+    assert row.record is None
+    assert "'" + "x" * 79 + "…'" in row.error
+    assert len(row.error) < 200
+
+
+def test_a_rejected_row_carries_what_it_said(tmp_path):
+    # given a row with unreadable stars and a 10,000-character product set
+    row = one_row(tmp_path, stars="nhiều sao", product_set="Gốm " * 2500)
+    # when it is read
+    # then the row shows each recognised column's text as read, cut to 200 characters
+    assert row.record is None
+    assert row.cells == {
+        "product": "Gốm sứ Bát Tràng",
+        "producer": "HTX Gốm sứ Bát Tràng",
+        "product_set": ("Gốm " * 50)[:199] + "…",
+        "stars": "nhiều sao",
+        "decision_number": "1234/QĐ-UBND",
+        "decision_date": "17/05/2024",
+    }
