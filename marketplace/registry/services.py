@@ -308,11 +308,15 @@ class _Applier:
         self.producers = {(p.registry_key, p.registry_province): p for p in Producer.objects.all()}
         self.touched_certificates: set[int] = set()
         self.moved_producers: set[int] = set()
-        # The raw JSON is compared by digest, so 20,000 raws need not be decoded.
-        self.certificates = {
-            c.registry_id: c
-            for c in Certificate.objects.select_related("producer").defer("raw", "list_record")
-        }
+        # The raw JSON is compared by digest, so 20,000 raws need not be
+        # decoded; producers come from the map above, not a join, which a
+        # planner with stale statistics (right after a first sync) can turn
+        # into a 30-second nested loop.
+        by_pk = {p.pk: p for p in self.producers.values()}
+        self.certificates = {}
+        for cert in Certificate.objects.defer("raw", "list_record"):
+            cert.producer = by_pk[cert.producer_id]
+            self.certificates[cert.registry_id] = cert
         # Across sources a certification is matched by producer, name and
         # decision number or date; national certificates come first, so they
         # win a tie.
