@@ -96,6 +96,9 @@ THIRD_PARTY_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "django_celery_beat",
+    "axes",  # login throttling on every sign-in form (issue 13)
+    "csp",
+    "health_check",
 ]
 
 LOCAL_APPS = [
@@ -113,6 +116,7 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.core.middleware.ChosenLanguageMiddleware",
@@ -124,6 +128,8 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -277,10 +283,16 @@ STRIPE_API_VERSION = "2026-10-28.endive"  # pinned to what stripe 16.1 speaks
 # --- auth ------------------------------------------------------------------
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before any
+    # password is checked (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_REDIRECT_URL = "/"
+# Oscar's customer views (order status, wishlists) send anonymous visitors
+# here; Django's default /accounts/login/ does not exist on this site.
+LOGIN_URL = "customer:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

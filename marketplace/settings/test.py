@@ -41,7 +41,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Tests index Wagtail pages under their own name, so a test run never
 # touches (or leaves stale documents in) the development pages index.
-WAGTAIL_SEARCH_INDEX = "ocop-pages-test"
-OPENSEARCH_PRODUCTS_ALIAS = "ocop-products-test"
+# Overridable so two test runs on one machine keep apart.
+WAGTAIL_SEARCH_INDEX = env("WAGTAIL_SEARCH_INDEX", default="ocop-pages-test")
+OPENSEARCH_PRODUCTS_ALIAS = env("OPENSEARCH_PRODUCTS_ALIAS", default="ocop-products-test")
 if "INDEX_PREFIX" in WAGTAILSEARCH_BACKENDS["default"]:  # OpenSearch is configured
     WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = f"{WAGTAIL_SEARCH_INDEX}-"

@@ -2,6 +2,7 @@
 under its new province's and ward's facets right after the sync."""
 
 import pytest
+from django.conf import settings
 from oscar.core.loading import get_model
 
 from catalogue.managers import today_in_vietnam
@@ -48,7 +49,10 @@ def test_a_producer_address_change_moves_its_products_facets_at_once(
         SearchRequest(on=today_in_vietnam(), filters={"province": ["Hà Nội"]})
     )
     assert result.total == 3
-    docs = [os_client.get(index="ocop-products-test", id=pk)["_source"] for pk in result.ids]
+    docs = [
+        os_client.get(index=settings.OPENSEARCH_PRODUCTS_ALIAS, id=pk)["_source"]
+        for pk in result.ids
+    ]
     assert {doc["ward"] for doc in docs} == {"Gia Lâm"}
 
 
