@@ -12,4 +12,5 @@ RUN DJANGO_SETTINGS_MODULE=marketplace.settings.dev python manage.py collectstat
     && useradd --system --home /app ocop && mkdir -p /app/var/media && chown -R ocop /app/var
 USER ocop
 EXPOSE 8000
-CMD ["gunicorn", "marketplace.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# Bind, workers and timeouts come from gunicorn.conf.py (read from /app).
+CMD ["gunicorn", "marketplace.wsgi:application"]

@@ -24,7 +24,7 @@ from opensearchpy.exceptions import OpenSearchException
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from search.backends.resilient import breaker_open, breaker_trip
+from search.backends.resilient import breaker_open, breaker_trip, is_outage
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +36,13 @@ def pages_search(text: str, *, limit: int = 5) -> list[Page]:
 
     Visitors search pages while OpenSearch may be down or slow, and a page
     search must never fail a request for it. So the default backend is asked
-    first; if the OpenSearch client raises (connection refused, timeout, a
-    missing index...), a warning is logged, the shared circuit breaker the
-    product search uses (`search.backends.resilient.BREAKER_KEY`) is opened,
-    and the "database" backend answers. While the breaker is open, OpenSearch
-    is not asked at all. Blank text matches nothing.
+    first; if the OpenSearch client raises, the "database" backend answers.
+    Only an outage (connection refused, timeout, 5xx) opens the circuit
+    breaker the product search shares (`search.backends.resilient`), with a
+    warning; a 4xx says our query or index was wrong, not that OpenSearch is
+    down, so it is logged as an error and the breaker stays closed (one odd
+    query must not switch search off for everyone). While the breaker is
+    open, OpenSearch is not asked at all. Blank text matches nothing.
     """
     query = (text or "").strip()
     if not query:
@@ -53,13 +55,16 @@ def pages_search(text: str, *, limit: int = 5) -> list[Page]:
         try:
             return list(pages.search(query)[:limit])
         except (OpenSearchException, OSError) as exc:
-            cooldown = settings.OPENSEARCH_BREAKER_COOLDOWN
-            breaker_trip(cooldown)
-            logger.warning(
-                "Page search on OpenSearch failed (%s); using the database for %ss",
-                exc,
-                cooldown,
-            )
+            if is_outage(exc):
+                cooldown = settings.OPENSEARCH_BREAKER_COOLDOWN
+                breaker_trip(cooldown)
+                logger.warning(
+                    "Page search on OpenSearch failed (%s); using the database for %ss",
+                    exc,
+                    cooldown,
+                )
+            else:
+                logger.error("OpenSearch refused a page search (%s); the database answers", exc)
     backend = get_search_backend(FALLBACK_BACKEND)
     return list(backend.search(query, pages)[:limit])
 

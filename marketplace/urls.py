@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from catalogue.sitemaps import ProductSitemap
 from marketplace.core import views as core_views
+from marketplace.customer import views as customer_views
 from marketplace.registry import views as registry_views
 
 handler404 = core_views.page_not_found
@@ -30,14 +31,21 @@ def sitemap(request):
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
-    path("healthz/", core_views.healthz, name="healthz"),
+    # Liveness (the process only) and readiness (each dependency); the bare
+    # /healthz/ stays as liveness for probes and the benchmark that use it.
+    path("healthz/", core_views.liveness, name="healthz"),
+    path("healthz/live/", core_views.liveness, name="healthz-live"),
+    path("healthz/ready/", core_views.readiness, name="healthz-ready"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # POST only: Wagtail's own view deletes the session cookie even on a GET.
+    path(settings.WAGTAILADMIN_URL_PREFIX.strip("/") + "/logout/", customer_views.wagtail_logout),
     path(settings.WAGTAILADMIN_URL_PREFIX.strip("/") + "/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("dashboard/registry/", include("marketplace.registry.dashboard.urls")),
     path("dashboard/refunds/", include("marketplace.payments.dashboard.urls")),
     path("chu-the/", include("marketplace.producers.urls")),
     path("dashboard/producers/", include("marketplace.producers.dashboard_urls")),
+    path("dashboard/lockouts/", include("marketplace.customer.dashboard_urls")),
     path("dashboard/workspace/", include("marketplace.producers.workspace.urls")),
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("chung-nhan/", registry_views.certificate_lookup, name="certificate-lookup"),

@@ -1,5 +1,7 @@
 """Shared fixtures. Tests talk to the real services `make test` starts."""
 
+import contextlib
+
 import pytest
 from django.core.management import call_command
 from modelsearch.index import get_indexed_models
@@ -20,14 +22,16 @@ def demo_site(db):
 
 @pytest.fixture(autouse=True)
 def _search_breaker_closed():
-    """The search circuit breaker lives in the shared cache; start closed."""
-    from django.core.cache import cache
+    """The search circuit breaker lives in the shared cache and in the
+    process; start closed. So does the Redis cache's own breaker."""
+    from marketplace.core.cache import cache_breaker_reset
+    from search.backends.resilient import breaker_reset
 
-    from search.backends.resilient import BREAKER_KEY
-
-    cache.delete(BREAKER_KEY)
+    breaker_reset()
+    cache_breaker_reset()
     yield
-    cache.delete(BREAKER_KEY)
+    breaker_reset()
+    cache_breaker_reset()
 
 
 @pytest.fixture
@@ -87,3 +91,30 @@ def reindex_requests(monkeypatch):
 
     monkeypatch.setattr(tasks.reindex_products_task, "delay", spy)
     return sent
+
+
+@pytest.fixture
+def broker_down():
+    """`with broker_down():` Celery's broker is on a dead port and tasks are
+    sent, not run eagerly: what a request sees while Redis is down. The
+    app's cached connection pools are dropped on the way in and out, so the
+    dead URL (then the live one) is really used."""
+    from marketplace.celery import app as celery_app
+
+    def pools_drop():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    @contextlib.contextmanager
+    def down():
+        saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+        pools_drop()
+        celery_app.conf.broker_url = "redis://127.0.0.1:9/0"
+        celery_app.conf.task_always_eager = False
+        try:
+            yield
+        finally:
+            celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+            pools_drop()
+
+    return down

@@ -62,3 +62,18 @@ def test_compose_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_compose_web_healthcheck_asks_readiness():
+    # given the web service's healthcheck
+    web = _compose_config()["services"]["web"]
+    url = next(arg for arg in web["healthcheck"]["test"] if arg.startswith("http"))
+    # then it asks readiness (the database, with each optional part reported),
+    # a view that exists in the URL conf
+    from django.urls import resolve
+
+    from marketplace.core.views import ReadinessView
+
+    path = url.split("localhost:8000", 1)[1]
+    assert path == "/healthz/ready/"
+    assert resolve(path).func.view_class is ReadinessView

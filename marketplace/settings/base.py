@@ -5,11 +5,14 @@ environment through django-environ. Integrations (Stripe, OpenSearch, Redis)
 are off unless configured, so the embedded default needs no services.
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's documented way to load its defaults)
 
@@ -36,6 +39,7 @@ DJANGO_APPS = [
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
 ]
 
 OSCAR_APPS = [
@@ -52,7 +56,7 @@ OSCAR_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "marketplace.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "marketplace.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -107,6 +111,7 @@ LOCAL_APPS = [
     "marketplace.registry",
     "marketplace.payments",
     "marketplace.producers",
+    "marketplace.outbox",
     "cms",
 ]
 
@@ -116,7 +121,14 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # Content-Security-Policy, Permissions-Policy and cookie defaults: outside
+    # every middleware that renders or sets cookies, so they see it all.
+    "marketplace.core.middleware.ContentSecurityPolicyMiddleware",
+    "marketplace.core.middleware.PermissionsPolicyMiddleware",
+    "marketplace.core.middleware.CookieDefaultsMiddleware",
+    # NUL and control characters answer 400 here, before anything reads the
+    # database (PostgreSQL text cannot hold NUL).
+    "marketplace.core.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.core.middleware.ChosenLanguageMiddleware",
@@ -171,13 +183,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+# The cache is optional: a dead or hanging Redis must cost a page one short
+# wait at most, never a 500 (issue 13; marketplace.core.cache says what each
+# cache user does without it). django-redis turns Redis errors into misses,
+# the socket timeouts bound one call, and after a failure the client skips
+# Redis for REDIS_CACHE_COOLDOWN seconds in that process.
+REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+REDIS_CACHE_COOLDOWN = env.float("REDIS_CACHE_COOLDOWN", default=5.0)
+# django-redis reads this one globally, not from OPTIONS: each ignored error
+# is logged (bar the ones the breaker refused, see LOGGING below).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+def redis_cache(url: str) -> dict:
+    """A `CACHES` entry for the Redis at `url` that fails soft."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "REDIS_CLIENT_CLASS": "marketplace.core.cache.FailFastRedis",
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -193,6 +227,25 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A web request that enqueues must not wait on a dead or hanging Redis: one
+# short try, then the caller logs and moves on (marketplace.core.tasks.
+# enqueue); what must happen anyway is in the outbox, and the sweep sends it.
+# The worker's blocking reads are event-driven, so the short socket timeout
+# does not cut them off (tests/core/test_celery_worker.py runs a real one).
+CELERY_BROKER_SOCKET_TIMEOUT = env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=0.5)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY = False
+# No task's caller reads its result, except the worker health check's ping,
+# which asks for one. Without this, sending any task would also subscribe to
+# its result on Redis: a second wait on a hanging Redis.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
 
 # --- the national OCOP registry ------------------------------------------
 # Production points REGISTRY_URL at the national API; `make run` at the
@@ -235,6 +288,20 @@ CELERY_BEAT_SCHEDULE = {
     "search-rebuild": {
         "task": "search.rebuild",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Work recorded with a commit whose task never ran (the broker was down,
+    # the worker died): confirmation and claim-code mails, and products
+    # whose search document is stale. Each run skips what is younger than
+    # its grace period; a sweep not started within the minute is dropped.
+    "outbox-sweep": {
+        "task": "outbox.sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "search-reindex-sweep": {
+        "task": "search.reindex_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
     },
 }
 
@@ -293,6 +360,42 @@ LOGIN_REDIRECT_URL = "/"
 # Oscar's customer views (order status, wishlists) send anonymous visitors
 # here; Django's default /accounts/login/ does not exist on this site.
 LOGIN_URL = "customer:login"
+
+# Sign-in throttling (django-axes) on the shop's, the dashboard's and
+# Wagtail's forms; hooks in marketplace.customer.throttling. An account is
+# locked after LOGIN_FAILURE_LIMIT wrong passwords, an address after
+# LOGIN_IP_FAILURE_LIMIT (more: shoppers share addresses behind carrier NAT),
+# for LOGIN_LOCKOUT_MINUTES after the last counted one; tries while locked
+# are refused, even with the right password, and do not extend the lock. A
+# successful sign-in clears its account's count. Attempts live in the
+# database, so throttling outlives a Redis outage. Operators unlock from the
+# dashboard (Khoá đăng nhập) or with `manage.py axes_reset_username <email>`.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "marketplace.customer.throttling.LoginAttemptsHandler"
+AXES_USERNAME_CALLABLE = "marketplace.customer.throttling.login_identity"
+AXES_CLIENT_IP_CALLABLE = "marketplace.customer.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "marketplace.customer.throttling.lockout_response"
+# No row per successful sign-in (it would grow forever and hold every
+# shopper's address); failures are what throttling needs.
+AXES_DISABLE_ACCESS_LOG = True
+# Masked in the stored POST data: the shop's form prefixes its fields
+# ("login-password"), which axes would otherwise keep in clear.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "login-username",
+    "login-password",
+    "csrfmiddlewaretoken",
+]
+# Proxies in front of the app that append to X-Forwarded-For; the client's
+# address is read that many entries from the right (0: the socket address).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -374,6 +477,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "producers-dashboard:list",
                 "access_fn": lambda user, *args, **kwargs: user.is_staff,
             },
+            {
+                "label": _("Khoá đăng nhập"),
+                "url_name": "lockouts-dashboard:list",
+                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+            },
         ],
     },
 ]
@@ -425,6 +533,106 @@ if OPENSEARCH_URL:
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
+# --- security headers (issue 13) -------------------------------------------
+# Content-Security-Policy, sent by marketplace.core.middleware.
+# ContentSecurityPolicyMiddleware (django-csp). On the shop's pages scripts
+# run only from our own origin, from Stripe.js on the card payment page, or
+# inline with the response's nonce (nonce="{{ request.csp_nonce }}"): no
+# 'unsafe-inline', no 'unsafe-eval', no inline event handlers (markup uses
+# js/page-actions.js instead), and no inline styles either.
+# tests/e2e/test_content_security_policy.py walks the shop, the dashboard and
+# Wagtail's admin in Chromium and fails on any violation.
+# Stripe.js's own list: https://docs.stripe.com/security/guide#content-security-policy
+_STRIPE_JS = ["https://js.stripe.com", "https://*.js.stripe.com"]
+_STRIPE_LINK = ["https://link.com", "https://*.link.com"]  # Link, in the Payment Element
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode()).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+# Oscar's templates keep a few fixed inline handlers ("cancel" links that go
+# back a page, a popup that closes itself) and style="display:none" on the
+# basket's hidden forms. Rather than copy those templates, the policy allows
+# exactly these texts ('unsafe-hashes'): harmless even if injected, and any
+# other inline handler or style attribute stays blocked.
+_OSCAR_INLINE_HANDLERS = [
+    "window.history.go(-1);return false",  # oscar/(dashboard/)partials/form.html
+    "history.go(-1);return false",  # oscar/customer/wishlists/wishlists_form.html
+    "window.close();return false;",  # oscar/dashboard/catalogue/attribute_option_group_delete
+]
+_OSCAR_INLINE_STYLES = ["display:none"]  # oscar/basket/partials/basket_content.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [
+            SELF,
+            NONCE,
+            *_STRIPE_JS,
+            UNSAFE_HASHES,
+            *(_csp_hash(handler) for handler in _OSCAR_INLINE_HANDLERS),
+        ],
+        "style-src": [
+            SELF,
+            UNSAFE_HASHES,
+            *(_csp_hash(style) for style in _OSCAR_INLINE_STYLES),
+        ],
+        "img-src": [SELF, "data:"],  # data: for the SVG icons in Oscar's CSS
+        "font-src": [SELF],
+        "connect-src": [SELF, "https://api.stripe.com", *_STRIPE_LINK],
+        # Stripe's card fields, 3-D Secure and Link run in Stripe's frames.
+        "frame-src": [*_STRIPE_JS, "https://hooks.stripe.com", *_STRIPE_LINK],
+        # Nobody frames the shop (clickjacking), except Wagtail's own preview
+        # of a page: ContentSecurityPolicyMiddleware makes that 'self'.
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# What the staff's back offices need on top, by URL prefix (these directives
+# replace the ones above there). Probed in Chromium with the strict policy:
+# - Oscar's dashboard writes style="" attributes (its index page's charts)
+#   and its jQuery widgets set inline styles, none of which can carry a nonce;
+#   inline CSS cannot run script.
+# - Wagtail's admin (8.0) also writes an inline <script> after each chooser
+#   and date widget and runs its chooser modals' inline scripts through
+#   jQuery, with no way to give them a nonce (wagtail/wagtail#7053); its live
+#   preview panel frames our own pages.
+CONTENT_SECURITY_POLICY_BY_PATH = {
+    "/dashboard/": {"style-src": [SELF, UNSAFE_INLINE]},
+    "/cms-admin/": {  # WAGTAILADMIN_URL_PREFIX
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "frame-src": [SELF],
+    },
+}
+# Browser features the shop never uses are switched off for it and for any
+# frame in it; Stripe's frame may use the Payment Request API (wallets).
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "usb": [],
+    "payment": ["self", '"https://js.stripe.com"'],
+}
+# Every cookie the site sets is SameSite=Lax (CookieDefaultsMiddleware adds
+# it where a library forgets, e.g. Oscar's basket cookie); production makes
+# them Secure.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads the language choice
+# Wagtail's admin would fetch every editor's avatar from gravatar.com: a
+# third-party request from the admin, blocked by the policy anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor ask releases.wagtail.org for new versions from editors' browsers.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Widget templates from TEMPLATES, so templates/ can override a library's
+# widget (Oscar's image upload widget carries inline handlers).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # --- files -----------------------------------------------------------------
 
 STATIC_URL = "/static/"
@@ -458,7 +666,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"cache_skipped": {"()": "marketplace.core.cache.DropSkippedCommands"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_redis.cache": {"filters": ["cache_skipped"]},
+    },
 }
 WAGTAILADMIN_URL_PREFIX = "/cms-admin/"

@@ -6,7 +6,7 @@ misconfigured deploy fails loudly instead of running on a default.
 """
 
 from .base import *  # noqa: F403
-from .base import PRIVATE_MEDIA_ROOT, env
+from .base import PRIVATE_MEDIA_ROOT, env, redis_cache
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default, on purpose
@@ -16,14 +16,28 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that accepts connections but never answers must not hold a
+# worker until gunicorn kills it (issue 13). Connecting gives up after
+# DJANGO_DB_CONNECT_TIMEOUT seconds (2, libpq's minimum: a healthy server
+# connects in milliseconds, and the shop aims to answer within 2 s whatever
+# fails), and a statement after DJANGO_DB_STATEMENT_TIMEOUT milliseconds;
+# either raises an error Django answers with our 500 page. The statement
+# timeout is 0 (none) here because migrations, the registry sync (one
+# transaction of ~10-30 s, with statements of several seconds) and the
+# nightly index rebuild run in management commands and Celery, which must
+# not be cut short; gunicorn.conf.py sets it for web workers only, with its
+# own worker timeout above both.
+DB_CONNECT_TIMEOUT = env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
+DB_STATEMENT_TIMEOUT_MS = env.int("DJANGO_DB_STATEMENT_TIMEOUT", default=0)
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    "connect_timeout": DB_CONNECT_TIMEOUT,
+}
+if DB_STATEMENT_TIMEOUT_MS:
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
 
 REDIS_URL = env("REDIS_URL")
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-    }
-}
+CACHES = {"default": redis_cache(REDIS_URL)}  # fails soft: see base.py
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
@@ -44,6 +58,10 @@ STORAGES = {
 
 # HTTPS behind the load balancer.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# That load balancer appends the client's address to X-Forwarded-For; sign-in
+# throttling counts per address from it (marketplace.customer.throttling).
+# Set 0 where gunicorn faces clients directly, or anyone could name their own.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -53,8 +71,13 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+# The language switcher's cookie too (issue 13); any other cookie set over
+# HTTPS is made Secure by marketplace.core.middleware.CookieDefaultsMiddleware.
+LANGUAGE_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# A hanging mail server must not hold a worker (and its outbox row) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

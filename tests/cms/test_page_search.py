@@ -122,3 +122,23 @@ def test_database_only_configuration_finds_the_page(settings):
 def test_blank_text_finds_nothing(text):
     page_add("Làng gốm Bát Tràng")
     assert pages_search(text) == []
+
+
+def test_a_refused_query_leaves_the_breaker_closed(pages_index, settings, caplog):
+    # given a published page, and OpenSearch asked about an index that does
+    # not exist: a 404, our mistake rather than an outage
+    page = page_add("Làng gốm Bát Tràng")
+    pages_index.refresh()
+    live = settings.WAGTAILSEARCH_BACKENDS
+    missing = {**live["default"], "INDEX_PREFIX": "ocop-no-such-index-"}
+    settings.WAGTAILSEARCH_BACKENDS = {**live, "default": missing}
+    # when a visitor searches
+    with caplog.at_level(logging.WARNING, logger="cms.search"):
+        found = pages_search("Bát Tràng")
+    # then the database answers this request, the refusal is logged as an
+    # error, and the breaker stays closed: OpenSearch answers the next search
+    assert [p.pk for p in found] == [page.pk]
+    assert any(r.levelno == logging.ERROR and "refused" in r.getMessage() for r in caplog.records)
+    assert cache.get(BREAKER_KEY) is None
+    settings.WAGTAILSEARCH_BACKENDS = live
+    assert [p.pk for p in pages_search("bat trang")] == [page.pk]

@@ -1,5 +1,6 @@
 """Production settings: strict checks pass, missing settings fail loudly."""
 
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,97 @@ def test_missing_database_url_fails_at_start_naming_the_setting():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def _production_setting(name: str, env=PRODUCTION_ENV, **extra_env):
+    """A setting's value as production settings compute it, as JSON."""
+    code = f"import json; from django.conf import settings; print(json.dumps(settings.{name}))"
+    result = _manage("shell", "-c", code, env={**env, **extra_env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cache_fails_soft_with_short_timeouts():
+    # given the production settings, when we read the cache's configuration
+    cache = _production_setting("CACHES")["default"]
+    # then it is django-redis, ignoring Redis errors, with sub-second timeouts
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    options = cache["OPTIONS"]
+    assert options["IGNORE_EXCEPTIONS"] is True
+    assert 0 < options["SOCKET_CONNECT_TIMEOUT"] <= 0.5
+    assert 0 < options["SOCKET_TIMEOUT"] <= 0.5
+
+
+def test_production_database_gives_up_connecting_and_leaves_jobs_unlimited():
+    # given the production settings, as manage.py and Celery load them
+    options = _production_setting("DATABASES")["default"]["OPTIONS"]
+    # then connecting gives up after a few seconds, and statements are not
+    # cut short (migrations, the registry sync)
+    assert options["connect_timeout"] == 2
+    assert "statement_timeout" not in options.get("options", "")
+
+
+def test_production_database_statement_timeout_when_gunicorn_sets_it():
+    # given the variable gunicorn.conf.py sets for its workers
+    options = _production_setting("DATABASES", DJANGO_DB_STATEMENT_TIMEOUT="5000")["default"][
+        "OPTIONS"
+    ]
+    # then every connection runs its statements under that timeout
+    assert options["options"] == "-c statement_timeout=5000"
+
+
+# A language switch as a browser sends it through the load balancer, under
+# production settings; prints what the response sets.
+_LANGUAGE_SWITCH = """
+import json
+from django.test import Client
+response = Client(HTTP_HOST="ocop.example.vn", HTTP_X_FORWARDED_PROTO="https").post(
+    "/i18n/setlang/", {"language": "en", "next": "/"}, secure=True
+)
+cookie = response.cookies["django_language"]
+print(json.dumps({
+    "status": response.status_code,
+    "cookie": {key: cookie[key] for key in ("secure", "samesite", "httponly")},
+    "csp": response.headers.get("Content-Security-Policy", ""),
+    "permissions": response.headers.get("Permissions-Policy", ""),
+}))
+"""
+
+
+def test_production_language_cookie_is_secure_samesite_and_httponly():
+    # given production settings, when a visitor switches to English
+    result = _manage("shell", "-c", _LANGUAGE_SWITCH, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    # then the switch redirects, and the language cookie cannot leak over
+    # HTTP, ride along on other sites' requests, or be read by scripts
+    assert answer["status"] == 302
+    assert answer["cookie"] == {"secure": True, "samesite": "Lax", "httponly": True}
+    # and the response carries the security headers (issue 13, finding 9b)
+    assert "default-src 'self'" in answer["csp"]
+    assert "camera=()" in answer["permissions"]
+
+
+_COOKIE_SETTINGS = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "CSRF_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SAMESITE": "Lax",
+    "LANGUAGE_COOKIE_SECURE": True,
+    "LANGUAGE_COOKIE_SAMESITE": "Lax",
+    "OSCAR_BASKET_COOKIE_SECURE": True,
+    "OSCAR_RECENTLY_VIEWED_COOKIE_SECURE": True,
+}
+
+
+def test_production_cookies_are_secure_and_samesite():
+    # given production settings, when we read every cookie setting at once
+    names = ", ".join(f"'{name}'" for name in _COOKIE_SETTINGS)
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in ({names},)}}))"
+    )
+    result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    # then each is Secure and SameSite=Lax
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == _COOKIE_SETTINGS

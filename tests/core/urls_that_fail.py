@@ -1,5 +1,7 @@
-"""A URLconf with one failing view, to exercise the 500 handler."""
+"""A URLconf with failing views, to exercise the 500 handler."""
 
+from django.db import connection
+from django.http import HttpResponse
 from django.urls import path
 
 from marketplace.urls import handler404, handler500  # noqa: F401  (Django reads them here)
@@ -9,4 +11,11 @@ def boom(request):
     raise RuntimeError("simulated failure")
 
 
-urlpatterns = [path("boom/", boom)]
+def slow_query(request):
+    """A query slower than any web statement timeout."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(3)")
+    return HttpResponse("finished")
+
+
+urlpatterns = [path("boom/", boom), path("slow-query/", slow_query)]
