@@ -16,6 +16,7 @@ from oscar.core.prices import Price
 
 from marketplace.order.shipping import basket_needs_address, parcels_plan
 from marketplace.order.tasks import order_confirmation_mail_task
+from marketplace.outbox.services import outbox_add
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
@@ -171,7 +172,9 @@ def order_place(
             )
             locked.submit()
             basket.status = Basket.SUBMITTED
-            transaction.on_commit(lambda: order_confirmation_mail_task.delay(order.pk))
+            # Recorded with the order, so the mail goes out (once) even if
+            # the broker is down when this commits.
+            outbox_add(task=order_confirmation_mail_task, order_id=order.pk)
             return order
     raise PricesChanged(changes)
 

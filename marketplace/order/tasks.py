@@ -12,11 +12,14 @@ from marketplace.order.links import order_status_url
 
 @shared_task(name="order.confirmation_mail", ignore_result=True)
 def order_confirmation_mail_task(order_id: int) -> bool:
-    """Mail the buyer their order number, parcels and total (in Vietnamese)."""
+    """Mail the buyer their order number, parcels and total (in Vietnamese).
+
+    Run through the outbox (`order_place` records it with the order), which
+    makes it happen exactly once; call it directly only to resend."""
     Order = get_model("order", "Order")
-    order = Order.objects.select_related("shipping_address", "user").get(pk=order_id)
-    address = order.email
-    if not address:
+    order = Order.objects.select_related("shipping_address", "user").filter(pk=order_id).first()
+    address = order.email if order else ""
+    if not address:  # an order deleted since, or one without an address
         return False
     with translation.override(settings.LANGUAGE_CODE):
         context = {

@@ -3,6 +3,9 @@
 `claim_start` mails a six-digit code to the email on the producer's
 registry record: the registry, not the person asking, decides where the
 code goes, so nobody can claim a producer whose mailbox they do not hold.
+The mail is recorded with the claim (the outbox) and goes out once, even if
+the broker is down; the code itself is made by `claim_code_issue` when the
+mail is sent, so it never rests anywhere in clear.
 `claim_redeem` turns a right code into a membership, once.
 """
 
@@ -14,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.outbox.services import outbox_add
 from marketplace.producers.models import ProducerClaim, ProducerMembership
 
 CLAIM_LIFETIME = timedelta(minutes=30)
@@ -28,7 +32,8 @@ class ClaimRefused(Exception):
 
 
 def claim_start(*, producer, invited_by=None) -> ProducerClaim:
-    """Mail a fresh code to the producer's registry email (after commit)."""
+    """Open a claim and mail it a fresh code at the producer's registry
+    email (after commit; the outbox sees that it goes out once)."""
     from marketplace.producers.tasks import claim_code_mail_task
 
     if not producer.email:
@@ -40,7 +45,6 @@ def claim_start(*, producer, invited_by=None) -> ProducerClaim:
     ).count()
     if recent >= MAX_CLAIMS_PER_HOUR and invited_by is None:
         raise ClaimRefused(_("Đã gửi nhiều mã trong một giờ qua; hãy thử lại sau."))
-    code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         # a new code replaces any earlier open one
         ProducerClaim.objects.filter(producer=producer, used_at__isnull=True).update(
@@ -49,12 +53,35 @@ def claim_start(*, producer, invited_by=None) -> ProducerClaim:
         claim = ProducerClaim.objects.create(
             producer=producer,
             email=producer.email,
-            code_hash=make_password(code),
+            code_hash=make_password(None),  # matches no code until one is mailed
             expires_at=timezone.now() + CLAIM_LIFETIME,
             invited_by=invited_by,
         )
-        transaction.on_commit(lambda: claim_code_mail_task.delay(claim.pk, code))
+        outbox_add(task=claim_code_mail_task, claim_id=claim.pk)
     return claim
+
+
+def claim_code_issue(*, claim_id: int) -> tuple[ProducerClaim, str] | None:
+    """Give a still-open claim its code (a fresh one, valid for
+    CLAIM_LIFETIME from now) and return it with the claim, for the mail;
+    None if the claim was used, replaced or has expired meanwhile.
+
+    Called by the mail task inside the transaction that sends the mail, so
+    only the hash is stored, and only if the mail went out."""
+    with transaction.atomic():
+        claim = (
+            ProducerClaim.objects.select_for_update()
+            .select_related("producer")
+            .filter(pk=claim_id)
+            .first()
+        )
+        if claim is None or not claim.is_open():
+            return None
+        code = f"{secrets.randbelow(10**6):06d}"
+        claim.code_hash = make_password(code)
+        claim.expires_at = timezone.now() + CLAIM_LIFETIME
+        claim.save(update_fields=["code_hash", "expires_at"])
+    return claim, code
 
 
 def claim_redeem(*, user, producer, code: str) -> ProducerMembership:

@@ -8,12 +8,16 @@ from django.utils import translation
 
 
 @shared_task(name="producers.claim_code_mail", ignore_result=True)
-def claim_code_mail_task(claim_id: int, code: str) -> None:
-    """Mail the one-time code (the only place it exists in clear)."""
-    from marketplace.producers.models import ProducerClaim
-    from marketplace.producers.services import claim_lifetime_minutes
+def claim_code_mail_task(claim_id: int) -> bool:
+    """Make the claim's one-time code and mail it (the only place it exists
+    in clear). Run through the outbox, which `claim_start` records it in, so
+    one claim gets one mail; nothing is sent for a claim no longer open."""
+    from marketplace.producers.services import claim_code_issue, claim_lifetime_minutes
 
-    claim = ProducerClaim.objects.select_related("producer").get(pk=claim_id)
+    issued = claim_code_issue(claim_id=claim_id)
+    if issued is None:
+        return False
+    claim, code = issued
     with translation.override(settings.LANGUAGE_CODE):
         context = {"claim": claim, "code": code, "minutes": claim_lifetime_minutes()}
         body = render_to_string("producers/emails/claim_code.txt", context)
@@ -23,3 +27,4 @@ def claim_code_mail_task(claim_id: int, code: str) -> None:
         settings.DEFAULT_FROM_EMAIL,
         [claim.email],
     )
+    return True

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from marketplace.core import request_params
+from marketplace.core.tasks import enqueue
 from marketplace.registry.dashboard.forms import DecisionListUploadForm
 from marketplace.registry.decision_lists import DecisionListError, decision_list_read
 from marketplace.registry.models import RejectedRecord, SyncRun, SyncStatus
@@ -53,7 +55,9 @@ PROGRESS_PHASES = {
 
 
 def _sync_page(request, form: DecisionListUploadForm, upload_error: str = ""):
-    runs = Paginator(SyncRun.objects.all(), 25).get_page(request.GET.get("page"))
+    runs = Paginator(SyncRun.objects.all(), 25).get_page(
+        request_params.page_number(request.GET.get("page"))
+    )
     return render(
         request,
         "registry/dashboard/sync_run_list.html",
@@ -80,7 +84,7 @@ def sync_run_detail(request, pk: int):
     if progress:
         progress = {**progress, "label": PROGRESS_PHASES.get(progress["phase"], "")}
     rejections = Paginator(run.rejections.select_related("certificate"), 50).get_page(
-        request.GET.get("page")
+        request_params.page_number(request.GET.get("page"))
     )
     changes = run.changes.select_related("certificate")[:200]
     counts = [
@@ -114,13 +118,15 @@ def sync_run_detail(request, pk: int):
 @require_POST
 def sync_start(request):
     """Queue a sync of the configured registry (runs inline when Celery is
-    eager, as in the embedded default)."""
-    try:
-        registry_sync_task.delay()
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    else:
+    eager, as in the embedded default). A broker that is down, or an eager
+    sync that fails (no registry configured), is logged and said, not a 500."""
+    if enqueue(registry_sync_task):
         messages.success(request, _("Đã bắt đầu đồng bộ với hệ thống OCOP."))
+    else:
+        messages.error(
+            request,
+            _("Chưa bắt đầu được đồng bộ; hãy thử lại sau ít phút (chi tiết trong nhật ký)."),
+        )
     return redirect("registry-dashboard:sync-runs")
 
 
@@ -160,7 +166,7 @@ def decision_list_upload(request):
     would otherwise read it all to find its token)."""
     length = request.META.get("CONTENT_LENGTH") or "0"
     limit = settings.REGISTRY_UPLOAD_MAX_BYTES
-    if not length.isascii() or not length.isdigit() or int(length) > limit + MULTIPART_SLACK:
+    if request_params.integer(length, high=limit + MULTIPART_SLACK) is None:
         refusal = _("Tệp quá lớn: chỉ nhận tệp tới %(limit)s.") % {"limit": filesizeformat(limit)}
         return _sync_page(request, DecisionListUploadForm(), upload_error=refusal)
     return _decision_list_upload(request)
@@ -289,11 +295,13 @@ def decision_list_cancel(request, token: str):
 def rejected_record_list(request):
     """Distinct rejected records, newest sighting first: what is still
     failing (by default) and since when, or every one with `?all=1`."""
-    show_all = request.GET.get("all") == "1"
+    show_all = request_params.flag(request.GET.get("all"))
     records = RejectedRecord.objects.with_state().select_related("sync_run", "certificate")
     if not show_all:
         records = records.filter(still_failing=True)
-    page = Paginator(records.order_by("-last_seen_at", "-pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(records.order_by("-last_seen_at", "-pk"), 50).get_page(
+        request_params.page_number(request.GET.get("page"))
+    )
     return render(
         request,
         "registry/dashboard/rejected_record_list.html",
