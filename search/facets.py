@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from oscar.templatetags.currency_filters import currency
 
+from marketplace.core import request_params
 from marketplace.registry.models import Producer, ProductType, Sector
 from search.backends.base import PRICE_RANGES
 
@@ -38,7 +39,8 @@ def _price_label(key: str) -> str:
 
 def facet_labels(facets: dict) -> dict[tuple[str, str], str]:
     """Human labels for every (facet, value), with one query for producer names."""
-    producer_ids = [int(v) for v, _count in facets.get("producer", []) if v.isdigit()]
+    buckets = facets.get("producer", [])
+    producer_ids = request_params.integers((v for v, _count in buckets), limit=len(buckets) or 1)
     names = dict(Producer.objects.filter(pk__in=producer_ids).values_list("pk", "name"))
     labels = {}
     for name, buckets in facets.items():
@@ -50,7 +52,7 @@ def facet_labels(facets: dict) -> dict[tuple[str, str], str]:
             elif name == "group":
                 label = _choice_label(ProductType, value)
             elif name == "producer":
-                label = names.get(int(value), value) if value.isdigit() else value
+                label = names.get(request_params.integer(value), value)
             elif name == "price":
                 label = _price_label(value) if value in PRICE_RANGES else value
             elif name == "in_stock":

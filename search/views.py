@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,6 +22,8 @@ from oscar.core.loading import get_model
 
 from catalogue.managers import today_in_vietnam
 from cms.search import pages_search
+from marketplace.core import request_params
+from marketplace.registry.models import ProductType, Sector
 from search.backends import search_backend
 from search.backends.base import FACETS, PRICE_RANGES, SORTS, SearchRequest
 from search.facets import facet_groups
@@ -42,25 +45,45 @@ assert set(SORT_LABELS) == set(SORTS)
 # pages are not offered rather than tripping the fallback.
 MAX_RESULT_WINDOW = 10_000
 MAX_QUERY_LENGTH = 200
+MAX_FILTER_VALUES = 10
 
 
-def clean_query(raw: str) -> str:
-    return " ".join(raw.split())[:MAX_QUERY_LENGTH]
+def clean_query(raw: str | None) -> str:
+    """The search box's text: one NFC line of at most MAX_QUERY_LENGTH
+    characters, or "" when it holds control characters."""
+    return request_params.text(raw, max_length=MAX_QUERY_LENGTH, clip=True) or ""
+
+
+def _as_text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+# Each facet's parser: the canonical string a backend may receive, or None.
+# Numbers are bounded here so no value OpenSearch's `long` or PostgreSQL's
+# `integer` cannot hold ever reaches a query (an OpenSearch 400 is our bug).
+FILTER_PARSERS = {
+    "stars": lambda raw: _as_text(request_params.integer(raw, low=1, high=5)),
+    "producer": lambda raw: _as_text(request_params.integer(raw, low=1)),
+    "sector": lambda raw: request_params.choice(raw, Sector.values),
+    "group": lambda raw: request_params.choice(raw, ProductType.values),
+    "province": lambda raw: request_params.text(raw, max_length=100),
+    "price": lambda raw: request_params.choice(raw, PRICE_RANGES),
+    "in_stock": lambda raw: request_params.choice(raw, ("1",)),
+}
+assert set(FILTER_PARSERS) == set(FACETS)
 
 
 def clean_filters(params) -> dict[str, list[str]]:
     """The facet selections in a query string, with malformed values dropped."""
-    valid = {
-        "stars": str.isdigit,
-        "producer": str.isdigit,
-        "price": PRICE_RANGES.__contains__,
-        "in_stock": "1".__eq__,
-    }
     filters = {}
-    for name in FACETS:
-        values = [v for v in params.getlist(name) if v and valid.get(name, bool)(v)][:10]
+    for name, parse in FILTER_PARSERS.items():
+        values = []
+        for raw in params.getlist(name):
+            value = parse(raw)
+            if value and value not in values:
+                values.append(value)
         if values:
-            filters[name] = values
+            filters[name] = values[:MAX_FILTER_VALUES]
     return filters
 
 
@@ -136,14 +159,35 @@ class ProductListView(ListView):
         return [key for key in SORTS if key != "relevance" or self.get_query()]
 
     def get_sort(self) -> str:
-        sort = self.request.GET.get("sort", "")
-        return sort if sort in self.sort_keys() else self.default_sort()
+        sort = request_params.choice(self.request.GET.get("sort"), self.sort_keys())
+        return sort or self.default_sort()
+
+    def get_page_number(self) -> int:
+        """The page asked for: a missing or malformed one is the first; one
+        starting past OpenSearch's window does not exist (a 404, which `get`
+        turns into a redirect to the first page)."""
+        page = request_params.integer(self.request.GET.get(self.page_kwarg), low=1) or 1
+        if (page - 1) * self.paginate_by >= MAX_RESULT_WINDOW:
+            raise Http404
+        return page
+
+    def paginate_queryset(self, queryset, page_size):
+        """Django's, but on the page `get_queryset` searched for, not on
+        another reading of `?page=` (whose `int()` takes "٣" for 3)."""
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        try:
+            page = paginator.page(self.page_number)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_queryset(self):
-        try:
-            page = max(int(self.request.GET.get("page", 1)), 1)
-        except ValueError:
-            page = 1
+        self.page_number = page = self.get_page_number()
         self.results = _BackendResults(
             search_backend(),
             SearchRequest(
@@ -216,7 +260,7 @@ class FacetedSearchView(ProductListView):
     template_name = "oscar/search/results.html"
 
     def get_query(self) -> str:
-        return clean_query(self.request.GET.get("q", ""))
+        return clean_query(self.request.GET.get("q"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -237,7 +281,7 @@ class SuggestView(View):
     limit = 8
 
     def get(self, request):
-        query = clean_query(request.GET.get("q", ""))
+        query = clean_query(request.GET.get("q"))
         products = []
         if len(query) >= 2:
             today = today_in_vietnam()

@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 
 from cms.blocks import GalleryImageBlock, body_blocks
 from cms.pages.common import PromoPage
+from marketplace.core import request_params
 
 
 class CraftVillageIndexPage(PromoPage):
@@ -36,18 +37,18 @@ class CraftVillageIndexPage(PromoPage):
         )
         crafts = sorted(set(villages.values_list("craft", flat=True)) - {""})
         provinces = sorted(set(villages.values_list("province", flat=True)) - {""})
-        craft = request.GET.get("craft", "")
-        province = request.GET.get("province", "")
-        if craft in crafts:
+        craft = request_params.choice(request.GET.get("craft"), crafts)
+        province = request_params.choice(request.GET.get("province"), provinces)
+        if craft:
             villages = villages.filter(craft=craft)
-        if province in provinces:
+        if province:
             villages = villages.filter(province=province)
         context.update(
             villages=villages,
             crafts=crafts,
             provinces=provinces,
-            chosen_craft=craft if craft in crafts else "",
-            chosen_province=province if province in provinces else "",
+            chosen_craft=craft or "",
+            chosen_province=province or "",
         )
         return context
 

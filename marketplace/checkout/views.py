@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from stripe import StripeError
 
 from marketplace.checkout.forms import CheckoutForm
+from marketplace.core import request_params
 from marketplace.order.links import order_status_url
 from marketplace.order.services import (
     CheckoutRefused,
@@ -26,6 +27,7 @@ from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import PaymentsClient
 from marketplace.payments.models import PaymentAttempt
 from marketplace.payments.services import card_payment_start, fulfil
+from marketplace.registry.addresses import PROVINCES_2025
 
 logger = logging.getLogger(__name__)
 
@@ -108,12 +110,11 @@ class CheckoutView(FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        province = form.data.get("province", "") if form.is_bound else ""
-        pickup = (
-            frozenset(int(v) for v in form.data.getlist("pickup") if v.isdigit())
-            if (form.is_bound)
-            else frozenset()
-        )
+        # the running totals follow what was posted, valid or not yet
+        province, pickup = "", frozenset()
+        if form.is_bound:
+            province = request_params.choice(form.data.get("province"), PROVINCES_2025) or ""
+            pickup = frozenset(request_params.integers(form.data.getlist("pickup")))
         plans = parcels_plan(self.basket, province=province, pickup_producer_ids=pickup)
         shipping = sum(plan.charge for plan in plans) if province else None
         context.update(
@@ -206,7 +207,7 @@ class CardReturnView(View):
     order is placed by whichever comes first, once."""
 
     def get(self, request):
-        intent_id = request.GET.get("payment_intent", "")
+        intent_id = request_params.token(request.GET.get("payment_intent")) or ""
         attempt = PaymentAttempt.objects.filter(
             pk=request.session.get(SESSION_ATTEMPT), payment_intent_id=intent_id
         ).first()

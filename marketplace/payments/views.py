@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from marketplace.core import request_params
 from marketplace.payments.client import WebhookRefused, webhook_event
 from marketplace.payments.services import fulfil, payment_failed
 
@@ -41,9 +42,43 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     handler = HANDLERS.get(event["type"])
     if handler is None:
         return HttpResponse("ignored")
-    payment_intent = (event.get("data") or {}).get("object")
-    if not isinstance(payment_intent, dict) or not isinstance(payment_intent.get("id"), str):
-        logger.warning("Stripe webhook %s without a PaymentIntent", event.get("id"))
+    payment_intent = payment_intent_of(event)
+    if payment_intent is None:
+        logger.warning("Stripe webhook %r without a well-formed PaymentIntent", event.get("id"))
         return HttpResponseBadRequest("no payment intent")
     handler(payment_intent=payment_intent)
     return HttpResponse("ok")
+
+
+# The PaymentIntent fields the services read, and the types Stripe sends
+# them as (`None` where Stripe may send null).
+PAYMENT_INTENT_FIELDS = {
+    "amount": (int, type(None)),
+    "currency": (str, type(None)),
+    "status": (str, type(None)),
+    "last_payment_error": (dict, type(None)),
+}
+
+
+def payment_intent_of(event: dict) -> dict | None:
+    """The event's PaymentIntent, or None when it is not one we can read.
+
+    A signed event is still only as well-formed as whoever signed it: a
+    leaked secret, a test tool, or an API version we never saw may send
+    `data` as a string, no `object`, an id with NUL (which PostgreSQL cannot
+    compare) or an amount as text. Each of those is refused here with a 400,
+    before a service sees it, rather than raising somewhere inside one.
+    400, not 200: a handled event type whose PaymentIntent we cannot read
+    may be one we must act on, so it is not acknowledged; Stripe retries it
+    for 3 days and lists it as failed in its dashboard, where an operator
+    sees it.
+    """
+    data = event.get("data")
+    intent = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(intent, dict) or request_params.token(intent.get("id")) is None:
+        return None
+    for name, types in PAYMENT_INTENT_FIELDS.items():
+        value = intent.get(name)
+        if not isinstance(value, types) or isinstance(value, bool):
+            return None
+    return intent

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.core import request_params
 from marketplace.producers.services import ClaimRefused, claim_start, producers_named
 from marketplace.producers.views import masked
 from marketplace.registry.models import Producer
@@ -18,10 +19,10 @@ staff_required = staff_member_required(login_url="customer:login")
 
 @staff_required
 def producer_list(request):
-    query = " ".join(request.GET.get("q", "").split())[:100]
+    query = request_params.text(request.GET.get("q"), max_length=100, clip=True) or ""
     producers = producers_named(query) if query else Producer.objects.all()
     producers = producers.annotate(members=Count("memberships")).order_by("name")
-    page = Paginator(producers, 50).get_page(request.GET.get("page"))
+    page = Paginator(producers, 50).get_page(request_params.page_number(request.GET.get("page")))
     return render(
         request,
         "producers/dashboard/producer_list.html",
@@ -42,4 +43,6 @@ def producer_invite(request, pk: int):
             request,
             _("Đã gửi lời mời và mã tới %(email)s.") % {"email": masked(producer.email)},
         )
-    return redirect(request.POST.get("next") or "producers-dashboard:list")
+    # only a page of this site: `next` must not make this a redirector
+    next_url = request_params.local_url(request.POST.get("next"), request=request)
+    return redirect(next_url or "producers-dashboard:list")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from marketplace.core import request_params
 from marketplace.producers.models import ProducerMembership
 from marketplace.producers.services import (
     ClaimRefused,
@@ -31,7 +32,7 @@ def masked(email: str) -> str:
 @login
 def claim_find(request):
     membership = ProducerMembership.objects.filter(user=request.user).select_related("producer")
-    query = " ".join(request.GET.get("q", "").split())[:100]
+    query = request_params.text(request.GET.get("q"), max_length=100, clip=True) or ""
     results = []
     if len(query) >= 3:
         found = producers_named(query).filter(is_active=True).order_by("name")[:10]
@@ -61,7 +62,11 @@ def claim_code(request, pk: int):
     producer = get_object_or_404(Producer, pk=pk, is_active=True)
     if request.method == "POST":
         try:
-            claim_redeem(user=request.user, producer=producer, code=request.POST.get("code", ""))
+            claim_redeem(
+                user=request.user,
+                producer=producer,
+                code=request_params.text(request.POST.get("code"), max_length=32) or "",
+            )
         except ClaimRefused as refused:
             messages.error(request, str(refused))
         else:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.listing import product_is_listable
 from catalogue.managers import today_in_vietnam
+from marketplace.core import request_params
 from marketplace.registry.models import Certificate
-from search.folding import nfc
 
 MAX_RESULTS = 20
 
@@ -33,7 +33,7 @@ def _live_status(cert: Certificate, today) -> tuple[str, str]:
 
 def certificate_lookup(request):
     """Search certificates by number (exact first, then partial)."""
-    query = nfc(request.GET.get("so", ""))[:100]
+    query = request_params.text(request.GET.get("so"), max_length=100, clip=True) or ""
     today = today_in_vietnam()
     results = []
     if query:

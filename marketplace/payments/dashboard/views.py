@@ -12,6 +12,7 @@ from oscar.core.loading import get_model
 from oscar.templatetags.currency_filters import currency
 from stripe import StripeError
 
+from marketplace.core import request_params
 from marketplace.order.services import CheckoutRefused
 from marketplace.payments.client import PaymentsClient, StripeNotConfigured
 from marketplace.payments.refunds import refund_issue, refunded_units
@@ -26,17 +27,18 @@ def order_refund(request, number: str):
     order = get_object_or_404(Order, number=number)
     back = reverse("dashboard:order-detail", kwargs={"number": order.number})
     if request.method == "POST":
-        whole = request.POST.get("scope") == "order"
+        whole = request_params.choice(request.POST.get("scope"), ("order",)) is not None
         quantities = None
         if not whole:
             quantities = {}
             for line in order.lines.all():
-                raw = request.POST.get(f"line-{line.pk}", "0").strip() or "0"
-                if not raw.isdigit():
+                raw = (request.POST.get(f"line-{line.pk}") or "0").strip() or "0"
+                quantity = request_params.integer(raw)
+                if quantity is None:
                     messages.error(request, _("Số lượng hoàn phải là số nguyên."))
                     return redirect(request.path)
-                if int(raw):
-                    quantities[line.pk] = int(raw)
+                if quantity:
+                    quantities[line.pk] = quantity
             if not quantities:
                 messages.error(request, _("Hãy chọn số lượng cần hoàn cho ít nhất một dòng."))
                 return redirect(request.path)
@@ -44,10 +46,12 @@ def order_refund(request, number: str):
             refund = refund_issue(
                 client=PaymentsClient.from_settings(),
                 order=order,
-                request_key=request.POST.get("request_key", "")[:64] or uuid.uuid4().hex,
+                request_key=request_params.token(request.POST.get("request_key"), max_length=64)
+                or uuid.uuid4().hex,
                 by=request.user,
                 line_quantities=quantities,
-                reason=request.POST.get("reason", ""),
+                reason=request_params.text(request.POST.get("reason"), max_length=255, clip=True)
+                or "",
             )
         except (CheckoutRefused, StripeNotConfigured) as refused:
             messages.error(request, str(refused))

@@ -4,6 +4,7 @@ own members and operators acting as support alike."""
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core import request_params
 from marketplace.producers.workspace.access import workspace_render, workspace_view
 
 FIELD_LABELS = {
@@ -23,7 +24,7 @@ FIELD_LABELS = {
 @workspace_view
 def change_list(request):
     changes = request.workspace.producer.workspace_changes.all()
-    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    page = Paginator(changes, 50).get_page(request_params.page_number(request.GET.get("page")))
     rows = [
         (
             change,

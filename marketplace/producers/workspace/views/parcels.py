@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.core import request_params
 from marketplace.order.models import Parcel, ParcelStatus, PaymentMethod, PaymentState
 from marketplace.order.services import PARCEL_FLOW, CheckoutRefused
 from marketplace.producers.workspace.access import workspace_render, workspace_view
@@ -80,12 +81,12 @@ def address_lines(address) -> list[str]:
 def parcel_list(request):
     producer = request.workspace.producer
     parcels = parcels_with_own_totals(producer)
-    status = request.GET.get("status", "")
-    if status in ParcelStatus.values:
+    status = request_params.choice(request.GET.get("status"), ParcelStatus.values) or ""
+    if status:
         parcels = parcels.filter(status=status)
-    else:
-        status = ""
-    page = Paginator(parcels, PARCELS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(parcels, PARCELS_PER_PAGE).get_page(
+        request_params.page_number(request.GET.get("page"))
+    )
     return workspace_render(
         request,
         "producers/workspace/parcel_list.html",
@@ -138,8 +139,11 @@ def parcel_advance_view(request, pk: int):
             workspace=request.workspace,
             actor=request.user,
             parcel_id=pk,
-            status=request.POST.get("status", ""),
-            tracking_number=request.POST.get("tracking_number", ""),
+            status=request_params.choice(request.POST.get("status"), ParcelStatus.values) or "",
+            tracking_number=request_params.text(
+                request.POST.get("tracking_number"), max_length=64, clip=True
+            )
+            or "",
         )
     except (WorkspaceRefused, CheckoutRefused) as refused:
         messages.error(request, str(refused))

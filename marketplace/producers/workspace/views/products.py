@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from catalogue.listing import listing_status
 from catalogue.managers import today_in_vietnam
+from marketplace.core import request_params
 from marketplace.producers.workspace import services
 from marketplace.producers.workspace.access import workspace_render, workspace_view
 from marketplace.producers.workspace.forms import (
@@ -50,7 +51,7 @@ def product_list(request):
         .filter(certificate__producer=producer)
         .values_list("pk", flat=True)
     )
-    page = Paginator(products, 50).get_page(request.GET.get("page"))
+    page = Paginator(products, 50).get_page(request_params.page_number(request.GET.get("page")))
     rows = [
         {
             "product": product,
