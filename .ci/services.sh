@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install (only what is missing) and start the real services the test suite
-# talks to: PostgreSQL 15, Redis 7, OpenSearch 3.x, stripe-mock and Chromium.
+# talks to: PostgreSQL 15, Redis 7, OpenSearch 3.x, stripe-mock, Toxiproxy
+# (the fault suite's proxy, tests/faults/) and Chromium.
 #
 #   .ci/services.sh install   # apt, Maven Central and the Go module proxy
 #   .ci/services.sh start     # start whatever is not already answering
@@ -19,6 +20,9 @@ OS_HTTP_PORT="${OCOP_OPENSEARCH_PORT:-9200}"
 OS_CLUSTER="${OCOP_OPENSEARCH_CLUSTER:-ocop-test}"
 STRIPE_MOCK_PORT="${OCOP_STRIPE_MOCK_PORT:-12111}"
 STRIPE_MOCK_VERSION="v0.197.0"
+TOXIPROXY_PORT="${OCOP_TOXIPROXY_PORT:-8474}"
+TOXIPROXY_VERSION="v2.5.0"
+TOXIPROXY_BIN="$SERVICES_DIR/toxiproxy-server-$TOXIPROXY_VERSION"
 JAVA25="/usr/lib/jvm/temurin-25-jdk-amd64"
 GOBIN_DIR="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
 
@@ -85,6 +89,22 @@ install_stripe_mock() {
   log "go install github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION"
   (cd /tmp && go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION") \
     || die "the Go module proxy refused github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION"
+}
+
+# `go install …/cmd/server` names its binary `server`: build it into a
+# scratch GOBIN and keep it under a name that says what it is.
+install_toxiproxy() {
+  if [ -x "$TOXIPROXY_BIN" ]; then
+    log "toxiproxy-server $TOXIPROXY_VERSION already installed"
+    return
+  fi
+  local gobin
+  gobin="$(mktemp -d)"
+  log "go install github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION"
+  (cd /tmp && GOBIN="$gobin" go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION") \
+    || die "the Go module proxy refused github.com/Shopify/toxiproxy/v2@$TOXIPROXY_VERSION"
+  mv "$gobin/server" "$TOXIPROXY_BIN"
+  rmdir "$gobin"
 }
 
 start_postgres() {
@@ -172,8 +192,28 @@ start_stripe_mock() {
   die "stripe-mock did not answer on $STRIPE_MOCK_PORT"
 }
 
+toxiproxy_answers() {
+  curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$TOXIPROXY_PORT/version"
+}
+
+start_toxiproxy() {
+  if toxiproxy_answers; then
+    return
+  fi
+  [ -x "$TOXIPROXY_BIN" ] || die "toxiproxy-server is not installed (run: $0 install)"
+  log "starting Toxiproxy $TOXIPROXY_VERSION (API on $TOXIPROXY_PORT)"
+  setsid nohup "$TOXIPROXY_BIN" -host 127.0.0.1 -port "$TOXIPROXY_PORT" \
+    >"$SERVICES_DIR/toxiproxy.log" 2>&1 &
+  echo $! >"$SERVICES_DIR/toxiproxy.pid"
+  for _ in $(seq 1 20); do
+    toxiproxy_answers && return
+    sleep 0.5
+  done
+  die "Toxiproxy did not answer on $TOXIPROXY_PORT"
+}
+
 stop_all() {
-  for name in opensearch stripe-mock redis; do
+  for name in opensearch stripe-mock toxiproxy redis; do
     if [ -f "$SERVICES_DIR/$name.pid" ]; then
       kill "$(cat "$SERVICES_DIR/$name.pid")" 2>/dev/null || true
       rm -f "$SERVICES_DIR/$name.pid"
@@ -186,13 +226,15 @@ versions() {
   echo "redis: $(redis-server --version | awk '{print $3}' | cut -d= -f2)"
   echo "opensearch: $(curl -s "http://127.0.0.1:$OS_HTTP_PORT/" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"]["number"])' 2>/dev/null || echo 'not running')"
   echo "stripe-mock: $STRIPE_MOCK_VERSION"
+  # a `go install` build reports its version as "git", so print the pin
+  echo "toxiproxy: $TOXIPROXY_VERSION ($(toxiproxy_answers && echo running || echo 'not running'))"
   echo "chromium: $(chromium --version 2>/dev/null | awk '{print $2}')"
 }
 
 mkdir -p "$SERVICES_DIR"
 case "${1:-}" in
-  install) install_debian; install_opensearch; install_stripe_mock ;;
-  start) start_postgres; start_redis; start_opensearch; start_stripe_mock ;;
+  install) install_debian; install_opensearch; install_stripe_mock; install_toxiproxy ;;
+  start) start_postgres; start_redis; start_opensearch; start_stripe_mock; start_toxiproxy ;;
   stop) stop_all ;;
   versions) versions ;;
   *) die "usage: $0 install|start|stop|versions" ;;

@@ -22,11 +22,21 @@ compare as ratios:
 - pages: the home, catalogue, a fair (query-mode products block) and a
   craft-village page (the catalogue on OpenSearch);
   baseline: `/healthz/` (one query, no template).
+- faults (tests/bench/redis_cut.py, issue 13): 50 locust shoppers (tests/bench/
+  locust_cut.py) browse, search and check out COD for 90 s against gunicorn on
+  production settings, with Redis cut through Toxiproxy for 20 s in the middle;
+  requests, error rate before/during/after the cut, orders placed, orders
+  whose shopper saw their number, mails sent, oversold units. Its own site
+  database (`<bench database>_faults`, kept between runs, migrated each run)
+  and Redis database (`--faults-redis-url`); needs Toxiproxy
+  (`.ci/services.sh start`). Target: 0 lost, 0 oversold, 0 errors outside
+  the cut.
 
 It runs on PostgreSQL (the production database) in a throwaway database
 `ocop_bench`, and is not part of `make test`. `--only national_sync` (or any
-comma-separated list of sync, national_sync, search, pages, checkout) runs
-just those sections; search, pages and checkout need the sync's catalogue.
+comma-separated list of sync, national_sync, search, pages, checkout, faults)
+runs just those sections; search, pages and checkout need the sync's
+catalogue; faults needs none of them.
 """
 
 import argparse
@@ -408,7 +418,7 @@ def _bench_indexes_drop(client) -> None:
             client.indices.delete(index=name)
 
 
-SECTIONS = ("sync", "national_sync", "search", "pages", "checkout")
+SECTIONS = ("sync", "national_sync", "search", "pages", "checkout", "faults")
 
 
 def _sections(only: str | None) -> list[str]:
@@ -446,6 +456,44 @@ def _print_national(national: dict) -> None:
     )
 
 
+def _bench_faults(args) -> dict:
+    from tests.bench.redis_cut import bench_redis_cut
+
+    cut_at, cut_seconds = round(args.faults_seconds * 35 / 90), round(args.faults_seconds * 20 / 90)
+    print(
+        f"Locust: {args.faults_users} shoppers for {args.faults_seconds} s, "
+        f"Redis cut from {cut_at} s for {cut_seconds} s…",
+        file=sys.stderr,
+    )
+    return bench_redis_cut(
+        database_url=args.faults_database_url or args.database_url + "_faults",
+        redis_url=args.faults_redis_url,
+        opensearch_url=args.opensearch_url,
+        products_alias=f"{BENCH_PRODUCTS_ALIAS}-faults",
+        pages_index=f"{BENCH_PAGES_INDEX}-faults",
+        users=args.faults_users,
+        seconds=args.faults_seconds,
+        cut_at=cut_at,
+        cut_seconds=cut_seconds,
+    )
+
+
+def _print_faults(cut: dict) -> None:
+    phases = ", ".join(
+        f"{name.replace('_cut', '')} {cut[name]['errors']}/{cut[name]['requests']}"
+        for name in ("before_cut", "during_cut", "after_cut")
+    )
+    print(
+        f"redis cut ({cut['users']} shoppers, {cut['seconds']} s, cut "
+        f"{cut['cut']['from_second']}–{cut['cut']['to_second']} s): {cut['requests']} requests; "
+        f"errors {phases}; orders placed {cut['orders_placed']} "
+        f"({cut['orders_placed_during_cut']} during the cut), seen by their shopper "
+        f"{cut['orders_seen_by_shopper']}, lost {cut['orders_lost_to_shopper']}; mails "
+        f"{cut['mails_sent']} ({cut['orders_mailed_once']} orders once); oversold units "
+        f"{cut['oversold_units']}; load {'/'.join(str(x) for x in cut['loadavg_after'])}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -466,8 +514,34 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--opensearch-url", default="http://127.0.0.1:9200")
+    parser.add_argument(
+        "--faults-database-url",
+        default=None,
+        help="the Redis-cut site's database (default: --database-url + _faults)",
+    )
+    parser.add_argument(
+        "--faults-redis-url",
+        default="redis://127.0.0.1:6379/15",
+        help="the Redis-cut site's Redis database (flushed at start)",
+    )
+    parser.add_argument("--faults-users", type=int, default=50)
+    parser.add_argument("--faults-seconds", type=int, default=90)
     args = parser.parse_args()
     sections = _sections(args.only)
+    if sections == ["faults"]:
+        # the site runs in its own processes on its own database: none of
+        # the in-process bench database set-up below is needed
+        report = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+            "redis_cut": _bench_faults(args),
+        }
+        out = ROOT / args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        _print_faults(report["redis_cut"])
+        print(f"Wrote {out}")
+        return
     site_sections = [name for name in sections if name in ("search", "pages", "checkout")]
     # the national feed syncs into its own database, so the catalogue the
     # other sections use stays the 20,000-certificate one
@@ -544,7 +618,13 @@ def main() -> None:
             args.national_certificates
         )
 
+    faults = None
+    if "faults" in sections:
+        faults = report["redis_cut"] = _bench_faults(args)
+
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if faults:
+        _print_faults(faults)
     if sync:
         print(
             f"full sync {sync['full_sync_seconds']} s "

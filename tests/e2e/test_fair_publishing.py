@@ -61,6 +61,9 @@ def test_an_organizer_writes_a_fair_a_moderator_publishes_it_and_shoppers_see_it
     modal = page.locator(".modal-dialog")
     modal.locator("input[name='q']").fill(product.title)
     modal.get_by_role("link", name=product.title).first.click()
+    # the chooser closes once the product is in the block (a fixed pause
+    # was too short on a busy machine: the form went without its submit)
+    modal.wait_for(state="hidden")
     page.wait_for_timeout(300)
     # the submit button sits in the footer's action menu
     with page.expect_navigation():
