@@ -48,12 +48,15 @@ install_debian() {
   command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
+  # HTTP load for `make bench` (issue 14) and a moved clock for the midnight test.
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v faketime >/dev/null || missing+=(faketime)
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   else
-    log "postgresql, redis-server and chromium already installed"
+    log "postgresql, redis-server, chromium, wrk and faketime already installed"
   fi
 }
 

@@ -17,18 +17,92 @@ first build lands in an index OpenSearch creates on the fly, without our
 analyzers; the next `update_index` replaces it.
 """
 
+import hashlib
 import logging
+import threading
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from opensearchpy.exceptions import OpenSearchException
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
+from catalogue import managers
+from catalogue.cards import request_version
+from marketplace.pagecache.fragments import fragment_key
 from search.backends.resilient import breaker_open, breaker_trip, is_outage
 
 logger = logging.getLogger(__name__)
 
 FALLBACK_BACKEND = "database"
+
+# How long a search's page results may be reused within one catalogue
+# version. Publishing bumps the version at commit, but OpenSearch shows the
+# page's index entry only after its refresh (about a second later): a search
+# in that second must not hide the new page for the version's whole life.
+PAGE_RESULTS_TTL = 60
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What the search page shows of a matching page (plain values, so it
+    can be cached)."""
+
+    url: str
+    title: str
+    search_description: str
+
+
+def page_results(text: str, *, limit: int = 5, request=None) -> list[PageResult]:
+    """`pages_search(text)` for the product search page, kept per query and
+    catalogue version (publishing, unpublishing and editing a page bump the
+    version), for at most PAGE_RESULTS_TTL seconds.
+
+    It ran on every first page of a text search: a second OpenSearch round
+    trip and page queries, about 6 ms (issue 14). Results the database
+    fallback gave while OpenSearch was failing are not kept: they are worse
+    (no accent folding) and OpenSearch may be back on the next request."""
+    query = (text or "").strip()
+    if not query:
+        return []
+    version = request_version(request, managers.today_in_vietnam())
+    key = None
+    if version is not None:
+        digest = hashlib.sha1(f"{limit}|{query}".encode(), usedforsecurity=False).hexdigest()
+        key = fragment_key("page-results", digest, version)
+        found = cache.get(key)
+        if found is not None:
+            return found
+    pages, answered_by_default = _pages_search(query, limit=limit)
+    results = [
+        PageResult(url=page.url or "", title=page.title, search_description=page.search_description)
+        for page in pages
+    ]
+    if key is not None and answered_by_default:
+        cache.set(key, results, PAGE_RESULTS_TTL)
+    return results
+
+
+_backends: dict[tuple[str, str], object] = {}
+_backends_lock = threading.Lock()
+
+
+def _backend(name: str):
+    """This process's Wagtail search backend `name`. `get_search_backend`
+    builds a new one, and with it a new OpenSearch client and connection
+    pool, on every call; one per configuration is kept instead (a test that
+    changes `WAGTAILSEARCH_BACKENDS` gets a backend for its settings)."""
+    from modelsearch.backends import get_app_config
+
+    conf = repr(get_app_config().get_search_backend_config().get(name))
+    backend = _backends.get((name, conf))
+    if backend is None:
+        with _backends_lock:
+            backend = _backends.get((name, conf))
+            if backend is None:
+                backend = _backends[(name, conf)] = get_search_backend(name)
+    return backend
 
 
 def pages_search(text: str, *, limit: int = 5) -> list[Page]:
@@ -44,16 +118,22 @@ def pages_search(text: str, *, limit: int = 5) -> list[Page]:
     query must not switch search off for everyone). While the breaker is
     open, OpenSearch is not asked at all. Blank text matches nothing.
     """
+    return _pages_search(text, limit=limit)[0]
+
+
+def _pages_search(text: str, *, limit: int) -> tuple[list[Page], bool]:
+    """`pages_search`, and whether the default backend answered (False when
+    the database fallback did)."""
     query = (text or "").strip()
     if not query:
-        return []
+        return [], True
     pages = Page.objects.live().public().specific()
     if not _has_fallback():
-        return list(pages.search(query)[:limit])
+        return list(_backend("default").search(query, pages)[:limit]), True
 
     if not breaker_open():
         try:
-            return list(pages.search(query)[:limit])
+            return list(_backend("default").search(query, pages)[:limit]), True
         except (OpenSearchException, OSError) as exc:
             if is_outage(exc):
                 cooldown = settings.OPENSEARCH_BREAKER_COOLDOWN
@@ -65,8 +145,7 @@ def pages_search(text: str, *, limit: int = 5) -> list[Page]:
                 )
             else:
                 logger.error("OpenSearch refused a page search (%s); the database answers", exc)
-    backend = get_search_backend(FALLBACK_BACKEND)
-    return list(backend.search(query, pages)[:limit])
+    return list(_backend(FALLBACK_BACKEND).search(query, pages)[:limit]), False
 
 
 def _has_fallback() -> bool:

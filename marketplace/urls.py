@@ -31,6 +31,10 @@ def sitemap(request):
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # The header's switcher (a GET: shared pages carry no CSRF token), and
+    # the token itself for the scripts that post from shared pages.
+    path("ngon-ngu/", core_views.language_choose, name="language-choose"),
+    path("csrf-token/", core_views.csrf_token, name="csrf-token"),
     # Liveness (the process only) and readiness (each dependency); the bare
     # /healthz/ stays as liveness for probes and the benchmark that use it.
     path("healthz/", core_views.liveness, name="healthz"),

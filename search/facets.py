@@ -1,12 +1,15 @@
 """Facet links for the results sidebar: plain URLs that toggle one value, so
 a filtered listing can be shared and bookmarked."""
 
+from urllib.parse import urlencode
+
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from oscar.templatetags.currency_filters import currency
 
 from marketplace.core import request_params
+from marketplace.pagecache.fragments import fragments
 from marketplace.registry.models import Producer, ProductType, Sector
 from search.backends.base import PRICE_RANGES
 
@@ -37,11 +40,22 @@ def _price_label(key: str) -> str:
     return f"{currency(low)} – {currency(high)}"
 
 
-def facet_labels(facets: dict) -> dict[tuple[str, str], str]:
-    """Human labels for every (facet, value), with one query for producer names."""
+def producer_names(producer_ids: list[int], version: str | None = None) -> dict[int, str]:
+    """Producers' names by id, kept per catalogue version (a rename bumps
+    it): the producer facet labels its buckets on every listing page."""
+
+    def read(missing: list[int]) -> dict[int, str]:
+        return dict(Producer.objects.filter(pk__in=missing).values_list("pk", "name"))
+
+    return fragments("producer-name", producer_ids, read, version=version)
+
+
+def facet_labels(facets: dict, version: str | None = None) -> dict[tuple[str, str], str]:
+    """Human labels for every (facet, value); producer names come from the
+    fragment cache, or one query for the ones it lacks."""
     buckets = facets.get("producer", [])
     producer_ids = request_params.integers((v for v, _count in buckets), limit=len(buckets) or 1)
-    names = dict(Producer.objects.filter(pk__in=producer_ids).values_list("pk", "name"))
+    names = producer_names(producer_ids, version) if producer_ids else {}
     labels = {}
     for name, buckets in facets.items():
         for value, _count in buckets:
@@ -63,26 +77,47 @@ def facet_labels(facets: dict) -> dict[tuple[str, str], str]:
     return labels
 
 
-def facet_groups(query: QueryDict, facets: dict, selected: dict[str, list[str]]) -> list[dict]:
-    """[{name, title, items: [{label, count, url, active}]}] for the template."""
-    labels = facet_labels(facets)
+def facet_groups(
+    query: QueryDict, facets: dict, selected: dict[str, list[str]], version: str | None = None
+) -> list[dict]:
+    """[{name, title, items: [{label, count, url, active}]}] for the template.
+
+    Each link is the page's query string with one value toggled (and no
+    page number). A listing shows about 80 links; the query string's other
+    parts are encoded once, not copied and re-encoded for every link, with
+    the output of `QueryDict.urlencode` (a toggled facet keeps its place,
+    a new one goes last)."""
+    labels = facet_labels(facets, version)
+    base = query.copy()
+    base.pop("page", None)
+    encoded = {key: [_pair(key, v) for v in values] for key, values in base.lists()}
     groups = []
     for name, buckets in facets.items():
+        values = base.getlist(name)
         items = []
         for value, count in buckets:
-            params = query.copy()
-            params.pop("page", None)
-            values = params.getlist(name)
             active = value in selected.get(name, [])
-            params.setlist(name, [v for v in values if v != value] if active else [*values, value])
+            toggled = [v for v in values if v != value] if active else [*values, value]
+            pieces = [
+                part
+                for key, parts in encoded.items()
+                for part in ([_pair(name, v) for v in toggled] if key == name else parts)
+            ]
+            if name not in encoded:
+                pieces += [_pair(name, v) for v in toggled]
             items.append(
                 {
                     "label": labels[name, value],
                     "count": count,
-                    "url": "?" + params.urlencode(),
+                    "url": "?" + "&".join(pieces),
                     "active": active,
                 }
             )
         if items:
             groups.append({"name": name, "title": FACET_TITLES.get(name, name), "items": items})
     return groups
+
+
+def _pair(key: str, value: str) -> str:
+    """`key=value` as `QueryDict.urlencode` writes it."""
+    return urlencode({key.encode(): str(value).encode()})

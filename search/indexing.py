@@ -13,6 +13,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.helpers import bulk
 from oscar.core.loading import get_model
 
+from marketplace.pagecache.generation import generation_bump
 from search.documents import ProductDocument
 from search.folding import nfc
 from search.popularity import product_popularity
@@ -98,6 +99,8 @@ def index_rebuild(
     actions = [{"remove": {"index": i, "alias": ALIAS}} for i in old]
     actions.append({"add": {"index": name, "alias": ALIAS}})
     client.indices.update_aliases(body={"actions": actions})
+    # Listing pages read the index: pages cached from the old one are stale.
+    generation_bump()
     for index in old:
         client.indices.delete(index=index, ignore_unavailable=True)
     if progress:
@@ -114,5 +117,9 @@ def _bulk_stream(client, actions, chunk_size):
 def products_index(*, client: OpenSearch, product_ids: Iterable[int]) -> int:
     """(Re)index some products in place, e.g. after a sync or an edit."""
     products = indexable_products().filter(pk__in=list(product_ids))
-    ok, _errors = bulk(client, _actions(ALIAS, products), refresh=False)
+    # Wait until searches see the documents, then retire every cached page:
+    # a page rendered between the database commit (which bumped the
+    # generation) and this update would otherwise keep the old listing.
+    ok, _errors = bulk(client, _actions(ALIAS, products), refresh="wait_for")
+    generation_bump()
     return ok

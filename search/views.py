@@ -20,9 +20,12 @@ from django.views import View
 from django.views.generic import ListView
 from oscar.core.loading import get_model
 
+from catalogue.cards import product_cards, request_version
 from catalogue.managers import today_in_vietnam
-from cms.search import pages_search
+from cms.search import page_results
 from marketplace.core import request_params
+from marketplace.pagecache.fragments import fragments
+from marketplace.pagecache.generation import catalogue_version
 from marketplace.registry.models import ProductType, Sector
 from search.backends import search_backend
 from search.backends.base import FACETS, PRICE_RANGES, SORTS, SearchRequest
@@ -88,11 +91,19 @@ def clean_filters(params) -> dict[str, list[str]]:
 
 
 class _BackendResults:
-    """A lazy, sliceable view of a backend search, for Django's paginator."""
+    """A lazy, sliceable view of a backend search, for Django's paginator.
 
-    def __init__(self, backend, request: SearchRequest) -> None:
+    A slice is the page's product cards (`catalogue.cards.ProductCard`), not
+    product rows: the backend applies the listing rule with the request's
+    date, and a card cached under that date's catalogue version proves the
+    product passed the rule under the current data (catalogue/cards.py). So
+    a page whose cards are all cached reads no product at all, and only the
+    hits without a card are read, through `listable()`, as before."""
+
+    def __init__(self, backend, request: SearchRequest, http_request) -> None:
         self.backend = backend
         self.request = request
+        self.http_request = http_request
         self.facets: dict = {}
         self._result = None
         self._window: tuple[int, int] | None = None
@@ -125,7 +136,7 @@ class _BackendResults:
 
     def __getitem__(self, item: slice):
         ids = self._run(item.start or 0, (item.stop or 0) - (item.start or 0))
-        return listable_in_order(ids, self.request.on)
+        return product_cards(ids, request=self.http_request, on=self.request.on)
 
 
 def listable_in_order(ids: list[int], on) -> list:
@@ -199,6 +210,7 @@ class ProductListView(ListView):
                 offset=(page - 1) * self.paginate_by,
                 limit=self.paginate_by,
             ),
+            self.request,
         )
         return self.results
 
@@ -220,7 +232,12 @@ class ProductListView(ListView):
             sort_options=[(key, SORT_LABELS[key]) for key in self.sort_keys()],
             summary=self.summary,
             results_total=self.results.total,
-            facet_groups=facet_groups(self.request.GET, self.results.facets, filters),
+            facet_groups=facet_groups(
+                self.request.GET,
+                self.results.facets,
+                filters,
+                request_version(self.request, self.results.request.on),
+            ),
             filtered=bool(filters),
         )
         return context
@@ -267,9 +284,12 @@ class FacetedSearchView(ProductListView):
         context["is_search"] = True
         first_page = context["page_obj"] is None or context["page_obj"].number == 1
         # One box: products first, then the fairs, events and village pages
-        # that match, on the first page of an unfiltered search.
+        # that match, on the first page of an unfiltered search (kept per
+        # query and catalogue version: cms.search.page_results).
         context["pages"] = (
-            pages_search(self.get_query()) if first_page and not context["filtered"] else []
+            page_results(self.get_query(), request=self.request)
+            if first_page and not context["filtered"]
+            else []
         )
         return context
 
@@ -286,9 +306,7 @@ class SuggestView(View):
         if len(query) >= 2:
             today = today_in_vietnam()
             ids = search_backend().suggest(on=today, text=query, limit=self.limit)
-            products = [
-                _suggestion(product, request.strategy) for product in listable_in_order(ids, today)
-            ]
+            products = suggestions(ids, request.strategy, on=today)
         response = JsonResponse(
             {
                 "query": query,
@@ -300,8 +318,26 @@ class SuggestView(View):
         return response
 
 
+def suggestions(ids: list[int], strategy, *, on) -> list[dict]:
+    """The suggestions for the backend's ids, in its order, each kept as a
+    fragment per product, language and catalogue version like a card, and
+    exact for the same reason (catalogue/cards.py): one is stored only for
+    a product read through `listable(on)` under the version of `on`, so an
+    id a stale index returns but the rule now refuses has no fragment, is
+    read again, and is left out."""
+
+    def render_missing(missing: list[int]) -> dict[int, dict]:
+        return {
+            product.pk: _suggestion(product, strategy) for product in listable_in_order(missing, on)
+        }
+
+    found = fragments("suggestion", ids, render_missing, version=catalogue_version(today=on))
+    return [found[pk] for pk in ids if pk in found]
+
+
 def _suggestion(product, strategy) -> dict:
-    """Title, link, stars and the price the strategy would charge."""
+    """Title, link, stars and the price the strategy would charge (the same
+    for every visitor: VND, tax included)."""
     from oscar.templatetags.currency_filters import currency
 
     price = strategy.fetch_for_product(product).price

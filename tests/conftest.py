@@ -34,6 +34,49 @@ def _search_breaker_closed():
     cache_breaker_reset()
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_isolated(settings):
+    """Each test caches pages and fragments under its own prefix: test
+    transactions roll back, so two tests can reach the same generation with
+    different data."""
+    import uuid
+
+    settings.PAGE_CACHE_PREFIX = f"pct-{uuid.uuid4().hex[:12]}"
+
+
+_GENERATION_TRIGGERS: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def _generation_triggers_immediate(request):
+    """In a `db` test the transaction never commits, so the deferred
+    triggers that bump the catalogue generation at COMMIT would never fire
+    and a cached page would outlive the test's own writes. Make them fire at
+    each statement instead. Tests with `transactional_db` commit for real and
+    see the deferred behaviour production has."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if marker is not None:
+        transactional = transactional or marker.kwargs.get("transaction", False)
+    if transactional or ("db" not in request.fixturenames and marker is None):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if not _GENERATION_TRIGGERS:
+            cursor.execute(
+                "SELECT DISTINCT tgname FROM pg_trigger WHERE tgname LIKE 'ocop\\_gen\\_%'"
+            )
+            _GENERATION_TRIGGERS.extend(row[0] for row in cursor.fetchall())
+        if _GENERATION_TRIGGERS:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(_GENERATION_TRIGGERS)} IMMEDIATE")
+
+
 @pytest.fixture
 def pages_index(settings):
     """The OpenSearch pages index, built the way a deployment builds it

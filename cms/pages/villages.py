@@ -95,11 +95,10 @@ class CraftVillagePage(PromoPage):
         verbose_name = _("làng nghề")
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import block_producers, village_products
+        from cms.selectors import block_producers, village_producer_ids, village_products
 
         context = super().get_context(request, *args, **kwargs)
-        context["village_producers"] = block_producers(
-            list(self.producers.values_list("pk", flat=True))
-        )
-        context["village_products"] = village_products(self, limit=24)
+        producer_ids = village_producer_ids(self)
+        context["village_producers"] = block_producers(producer_ids)
+        context["village_products"] = village_products(self, limit=24, producer_ids=producer_ids)
         return context

@@ -9,6 +9,7 @@ from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_model
 
 from marketplace.analytics.counters import counter_add
+from marketplace.analytics.services import product_view_count
 
 ProductRecord = get_model("analytics", "ProductRecord")
 UserProductView = get_model("analytics", "UserProductView")
@@ -22,7 +23,11 @@ def _signed_in(user) -> bool:
 
 @receiver(product_viewed, dispatch_uid="analytics-product-viewed")
 def product_view_record(sender, product, user, **kwargs):
-    counter_add(ProductRecord, "num_views", {"product": product})
+    # Sent by the browser's call to catalogue:product-seen, not by the
+    # (shared, cached) product page. The product's count goes to Redis and
+    # reaches ProductRecord through the flush task: no UPDATE of a popular
+    # row inside any request (marketplace.analytics.services).
+    product_view_count(product_id=product.pk)
     if _signed_in(user):
         counter_add(UserRecord, "num_product_views", {"user": user})
         UserProductView.objects.create(product=product, user=user)

@@ -1,4 +1,5 @@
-"""Site-wide views: health checks and the error pages.
+"""Site-wide views: health checks, the error pages, and the small per-visitor
+endpoints that keep shared pages free of visitor state (language, CSRF token).
 
 Error handlers render our own templates in the visitor's language and never
 let a traceback reach the browser, even if the template itself fails.
@@ -9,10 +10,19 @@ import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponseNotFound, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.middleware.csrf import get_token
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from health_check.views import HealthCheckView
 
@@ -110,3 +120,54 @@ def server_error(request):
         logger.exception("500 template failed to render")
         body = _BARE_500
     return HttpResponseServerError(body)
+
+
+@transaction.non_atomic_requests
+@require_safe
+@never_cache
+def language_choose(request):
+    """`/ngon-ngu/?language=en&next=/shop/`: remember the visitor's language
+    in Django's language cookie, then go back to `next` (a path on this
+    site; anything else goes to the home page).
+
+    A GET, so the header's switcher needs no CSRF token and the header stays
+    the same for every visitor (a shared, cached page cannot carry one). No
+    token is needed because the language is presentation only: a link from
+    another site can at most change the language this visitor reads the
+    shop in, never an order, an account or a basket. Django's POST
+    `set_language` (/i18n/setlang/) keeps working for anything that uses it.
+    """
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@transaction.non_atomic_requests
+@require_safe
+@never_cache
+def csrf_token(request):
+    """`/csrf-token/`: this visitor's CSRF token as JSON, setting the
+    `csrftoken` cookie if they had none.
+
+    Shared pages carry no token (js/basket-add.js); their forms are GET steps
+    for visitors without JavaScript, and with JavaScript the page asks here
+    (or reads the cookie) and posts the form itself. Never cached: the
+    answer belongs to one visitor (`Cache-Control: private, no-store`).
+    """
+    return JsonResponse({"token": get_token(request)})

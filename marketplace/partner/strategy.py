@@ -10,18 +10,24 @@ from oscar.apps.partner.strategy import *  # noqa: F403
 from oscar.apps.partner.strategy import NoTax, StockRequired, Structured, UseFirstStockRecord
 
 from catalogue.listing import listing_status
-from marketplace.partner.availability import NotListable
+from marketplace.partner.availability import Available, NotListable, StockShown, Unavailable
 
 
 class ListingRuleAvailability(StockRequired):
-    """Stock-required availability, gated by the one listing rule."""
+    """Stock-required availability, gated by the one listing rule, with
+    stock shown in bands (`StockShown`)."""
 
     def availability_policy(self, product, stockrecord):
         if not product.is_parent:
             status = listing_status(product)
             if not status.listable:
                 return NotListable(status.reason)
-        return super().availability_policy(product, stockrecord)
+        # Oscar's StockRequired, with our wording of the stock level
+        if not stockrecord:
+            return Unavailable()
+        if not product.get_product_class().track_stock:
+            return Available()
+        return StockShown(stockrecord.net_stock_level)
 
 
 class MarketplaceStrategy(UseFirstStockRecord, ListingRuleAvailability, NoTax, Structured):

@@ -4,10 +4,11 @@ The QR code on every product page links here, so a shopper holding the
 physical product can check that its OCOP mark is genuine and current.
 """
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
 
-from catalogue.listing import product_is_listable
 from catalogue.managers import today_in_vietnam
 from marketplace.core import request_params
 from marketplace.registry.models import Certificate
@@ -31,18 +32,33 @@ def _live_status(cert: Certificate, today) -> tuple[str, str]:
     return state, STATE_LABELS[state]
 
 
+def _certificates(today):
+    """Certificates with their producer, their product and whether that
+    product is listable today, in one query: a decision number can cover
+    dozens of products, and asking the listing rule about each one was a
+    query per certificate."""
+    Product = get_model("catalogue", "Product")
+    listable = Product.objects.listable(today).filter(certificate=OuterRef("pk"))
+    return Certificate.objects.select_related("producer", "product").annotate(
+        product_listable=Exists(listable)
+    )
+
+
 def certificate_lookup(request):
-    """Search certificates by number (exact first, then partial)."""
+    """Search certificates by number (exact first, then partial), ignoring case.
+
+    Both lookups are answered by indexes on `UPPER(number)` (registry
+    migration 0008): a b-tree for the exact match and, on PostgreSQL with
+    pg_trgm, a trigram index for the partial one, so no lookup reads the
+    whole certificate table."""
     query = request_params.text(request.GET.get("so"), max_length=100, clip=True) or ""
     today = today_in_vietnam()
     results = []
     if query:
-        found = list(
-            Certificate.objects.filter(number__iexact=query).select_related("producer", "product")
-        ) or list(
-            Certificate.objects.filter(number__icontains=query)
-            .select_related("producer", "product")
-            .order_by("-issued_on")[:MAX_RESULTS]
+        found = list(_certificates(today).filter(number__iexact=query).order_by("pk")) or list(
+            _certificates(today)
+            .filter(number__icontains=query)
+            .order_by("-issued_on", "-pk")[:MAX_RESULTS]
         )
         for cert in found:
             code, label = _live_status(cert, today)
@@ -54,7 +70,7 @@ def certificate_lookup(request):
                     "status_label": label,
                     "product_url": (
                         product.get_absolute_url()
-                        if product is not None and product_is_listable(product, today)
+                        if product is not None and cert.product_listable
                         else ""
                     ),
                 }

@@ -112,6 +112,7 @@ LOCAL_APPS = [
     "marketplace.payments",
     "marketplace.producers",
     "marketplace.outbox",
+    "marketplace.pagecache",
     "cms",
 ]
 
@@ -130,6 +131,9 @@ MIDDLEWARE = [
     # database (PostgreSQL text cannot hold NUL).
     "marketplace.core.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Shared shopper pages: before sessions, auth, CSRF and the basket, which
+    # a cached answer never needs (marketplace/pagecache/middleware.py).
+    "marketplace.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marketplace.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +218,41 @@ if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Page cache (issue 14) -------------------------------------------------
+# Whole shopper pages for visitors with no basket, session or messages, and
+# fragments (cards, figures) for everyone, keyed on the day in Vietnam and
+# the catalogue generation PostgreSQL bumps with every page-facing write
+# (marketplace/pagecache). On SQLite (the embedded default) nothing is cached.
+PAGE_CACHE_ENABLED = env.bool("DJANGO_PAGE_CACHE", default=True)
+# Seconds an entry may live; never past midnight in Vietnam either way.
+PAGE_CACHE_TTL = env.int("DJANGO_PAGE_CACHE_TTL", default=3600)
+PAGE_CACHE_PREFIX = env("DJANGO_PAGE_CACHE_PREFIX", default="pc1")
+# The views whose answers may be shared (their URL names), and paths never
+# looked up at all (no generation read, no Redis GET).
+PAGE_CACHE_VIEWS = [
+    "wagtail_serve",  # home, sections, fairs, events, craft villages
+    "catalogue:index",
+    "catalogue:category",
+    "catalogue:detail",
+    "search:search",
+    "search:suggest",
+    "certificate-lookup",
+    "producers:shop",
+]
+PAGE_CACHE_SKIP_PREFIXES = [
+    "/healthz",
+    "/dashboard/",
+    "/cms-admin/",
+    "/shop/basket/",
+    "/shop/checkout/",
+    "/shop/accounts/",
+    "/payments/",
+    "/chu-the/nhan-tai-khoan/",
+    "/i18n/",
+    "/media/",
+    "/documents/",
+]
 
 # --- Celery ----------------------------------------------------------------
 # Without a broker, tasks run eagerly in-process (the embedded default).
@@ -300,6 +339,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "search-reindex-sweep": {
         "task": "search.reindex_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    # Product views counted in Redis (off the shared product page) into the
+    # product records that search ranks by (marketplace.analytics.services).
+    "analytics-product-views-flush": {
+        "task": "analytics.product_views_flush",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
@@ -671,6 +717,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django_redis.cache": {"filters": ["cache_skipped"]},
+        # opensearch-py logs every request at INFO: a line per search, a
+        # measurable cost on the search page (issue 14). Failures still log.
+        "opensearch": {"level": "WARNING"},
     },
 }
 WAGTAILADMIN_URL_PREFIX = "/cms-admin/"

@@ -2,7 +2,8 @@
 
 `search_backend()` picks OpenSearch with a database fallback when
 `OPENSEARCH_URL` is set (the full stack), and the database otherwise (the
-embedded default).
+embedded default). The OpenSearch client is the process's shared one
+(`search.client.shared_opensearch_client`); the wrappers are cheap.
 """
 
 from django.conf import settings
@@ -15,10 +16,10 @@ def search_backend():
         return DatabaseBackend()
     from search.backends.opensearch import OpenSearchBackend
     from search.backends.resilient import ResilientBackend
-    from search.client import opensearch_client
+    from search.client import shared_opensearch_client
 
     return ResilientBackend(
-        OpenSearchBackend(opensearch_client(timeout=settings.OPENSEARCH_TIMEOUT)),
+        OpenSearchBackend(shared_opensearch_client(timeout=settings.OPENSEARCH_TIMEOUT)),
         DatabaseBackend(),
         cooldown=settings.OPENSEARCH_BREAKER_COOLDOWN,
     )

@@ -2,6 +2,12 @@
 
 The listing rule is applied here at query time with the caller's date, so
 what search returns is what `Product.objects.listable(on=date)` returns.
+Dates need no reindex; a change of status, producer, price or visibility
+does, and until its reindex has run a stale document can still match. The
+listing pages show hits through product cards only, and a cached card is
+proof that the rule accepted its product under the current catalogue
+version, while a hit with no card is read through `listable()` first
+(catalogue/cards.py): so showing hits without reading rows stays exact.
 """
 
 from datetime import date

@@ -16,7 +16,9 @@ def _buy_first_result(page, base_url: str, query: str) -> str:
     page.wait_for_url("**/shop/search/**")
     page.get_by_test_id("product-card").first.locator("a").first.click()
     title = page.locator("h1").first.inner_text()
-    page.get_by_role("button", name="Thêm vào giỏ").first.click()
+    # the page's script fetches a CSRF token, then posts (js/basket-add.js)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Thêm vào giỏ").first.click()
     page.wait_for_load_state()
     return title
 

@@ -109,7 +109,9 @@ def _checkout_form_fill(page):
 
 def _basket_add_first_product(watch, base):
     watch.visit(base + "/shop/")
-    watch.page.get_by_test_id("product-card").first.get_by_role("button").click()
+    # the card's script fetches a CSRF token, then posts (js/basket-add.js)
+    with watch.page.expect_navigation():
+        watch.page.get_by_test_id("product-card").first.get_by_role("button").click()
     watch.settle()
 
 

@@ -33,7 +33,10 @@ def test_home_and_shop_pages_load_in_chromium(browser, live_demo):
 def test_add_to_basket_updates_the_header(browser, live_demo):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_demo.url + "/shop/?sort=price_asc")
-    page.get_by_test_id("product-card").first.get_by_role("button").click()
+    # the card's script fetches a CSRF token, then posts: the navigation
+    # starts after the click returns (js/basket-add.js)
+    with page.expect_navigation():
+        page.get_by_test_id("product-card").first.get_by_role("button").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("basket-link").locator(".basket-link__count").inner_text() == "1"
     cheapest = (

@@ -60,6 +60,11 @@ class Visit:
 
     @property
     def csrf(self) -> str:
+        """The visitor's CSRF token. Shared pages set no csrftoken cookie, so
+        a visitor without one asks the token endpoint, as js/basket-add.js
+        does (a timed request like any other)."""
+        if not self.session.cookies.get("csrftoken"):
+            self.get("/csrf-token/")
         return self.session.cookies.get("csrftoken", "")
 
     def outcome(self) -> Outcome:

@@ -1,0 +1,136 @@
+"""Serve shopper pages from one shared copy per day, generation and address.
+
+Where it sits (settings.MIDDLEWARE): inside the security-header middleware,
+which add CSP and Permissions-Policy to every answer, hit or not; outside
+sessions, authentication, messages, CSRF and the basket, which a hit never
+needs. A hit costs one indexed PostgreSQL read (the generation) and one Redis
+GET.
+
+What is stored is decided after the view ran, and only when every rule holds
+(`_refusal` names the first that does not): the view is listed in
+settings.PAGE_CACHE_VIEWS, the answer is a 200 that sets no cookie, used no
+CSP nonce, is not marked private, and the visitor is anonymous. A template
+that starts printing a CSRF token or the visitor's name therefore makes the
+page uncached, never wrong; tests/pagecache checks that each shopper page is
+stored.
+
+For caches in front (nginx, a CDN): a shared answer carries an ETag derived
+from its key and `Cache-Control: public, no-cache`, so they may keep it but
+must ask again; the ask is answered 304 after the generation read alone.
+Per-visitor answers say `Cache-Control: private`. docs/page-cache.md shows
+an nginx configuration that follows the same rules.
+"""
+
+import logging
+import zlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+
+from marketplace.pagecache.generation import catalogue_version, seconds_to_midnight
+from marketplace.pagecache.keys import may_share, page_etag, page_key
+
+logger = logging.getLogger(__name__)
+
+STATUS_HEADER = "X-Page-Cache"
+# Headers a stored page keeps; the rest (Date, cookies, the security headers
+# added outside this middleware) belong to each answer.
+_KEPT_HEADERS = {
+    "content-type",
+    "content-language",
+    "vary",
+    "x-frame-options",
+    "x-content-type-options",
+    "referrer-policy",
+    "cross-origin-opener-policy",
+}
+_VARY_OK = {"cookie", "accept-encoding"}
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = frozenset(settings.PAGE_CACHE_VIEWS)
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_ENABLED or not may_share(request):
+            return self._private(self.get_response(request))
+        # The generation is read before anything renders: a page rendered from
+        # older data is then stored under an older generation, never a newer one.
+        version = catalogue_version()
+        if version is None:
+            return self.get_response(request)
+        key = page_key(request, version)
+        etag = page_etag(key)
+        if request.headers.get("If-None-Match") == etag:
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            self._public(not_modified)
+            not_modified[STATUS_HEADER] = "revalidated"
+            return not_modified
+        stored = cache.get(key)
+        if stored is not None:
+            return self._from_stored(request, stored, etag)
+        response = self.get_response(request)
+        refusal = self._refusal(request, response)
+        if refusal:
+            response[STATUS_HEADER] = f"bypass; {refusal}"
+            return self._private(response)
+        self._store(key, response, etag)
+        response[STATUS_HEADER] = "miss"
+        return response
+
+    def _refusal(self, request, response) -> str:
+        """Why this answer may not be shared, or "" when it may."""
+        if request.method != "GET":
+            return "method"
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.view_name not in self.views:
+            return "view"
+        if response.status_code != 200 or response.streaming:
+            return "status"
+        if response.cookies:
+            return "cookie"
+        if getattr(request, "_csp_nonce", None):
+            return "nonce"
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+            return "cache-control"
+        vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+        if not vary <= _VARY_OK:
+            return "vary"
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return "user"
+        return ""
+
+    def _store(self, key: str, response, etag: str) -> None:
+        headers = [(k, v) for k, v in response.items() if k.lower() in _KEPT_HEADERS]
+        body = zlib.compress(response.content, 1)
+        ttl = min(settings.PAGE_CACHE_TTL, seconds_to_midnight())
+        cache.set(key, (headers, body), ttl)
+        response["ETag"] = etag
+        self._public(response)
+
+    def _from_stored(self, request, stored, etag: str):
+        headers, body = stored
+        response = HttpResponse(b"" if request.method == "HEAD" else zlib.decompress(body))
+        for name, value in headers:
+            response[name] = value
+        response["ETag"] = etag
+        self._public(response)
+        response[STATUS_HEADER] = "hit"
+        return response
+
+    @staticmethod
+    def _public(response):
+        patch_cache_control(response, public=True, no_cache=True)
+        return response
+
+    @staticmethod
+    def _private(response):
+        if "Cache-Control" not in response:
+            patch_cache_control(response, private=True)
+        return response

@@ -1,0 +1,56 @@
+"""The home page's headline figures count the whole catalogue, so they are
+counted once per catalogue version (the day in Vietnam and the generation
+every page-facing write bumps), not on every request (issue 14: 26–35 ms a
+request at 20,000 products)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+import catalogue.managers
+from catalogue.managers import today_in_vietnam
+from cms import selectors
+from tests.factories import certified_product_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _catalogue_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "catalogue_product" in q["sql"]]
+
+
+def test_the_headline_figures_are_counted_once_per_catalogue_version(monkeypatch):
+    # given two listable products, one of them certified until today
+    today = today_in_vietnam()
+    certified_product_create(title="Nước mắm Cát Hải", expiry_date=today)
+    certified_product_create(title="Chè Shan tuyết Mộc Châu")
+    assert selectors.headline_figures() == {"products": 2, "producers": 2, "villages": 0}
+    # when they are asked for again with nothing changed
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.headline_figures()
+    # then the catalogue is not read again
+    assert again == {"products": 2, "producers": 2, "villages": 0}
+    assert _catalogue_reads(queries) == []
+    # and a page-facing write (a new product) bumps the version: the next ask counts it
+    certified_product_create(title="Gạo ST25")
+    assert selectors.headline_figures()["products"] == 3
+    # and at midnight the day's certificate has ended: the new day counts without it
+    monkeypatch.setattr(catalogue.managers, "today_in_vietnam", lambda: today + timedelta(days=1))
+    assert selectors.headline_figures()["products"] == 2
+
+
+def test_a_second_home_page_visitor_does_not_count_the_catalogue(home_page):
+    # given a home page a first visitor has seen
+    certified_product_create(title="Chè Shan tuyết Mộc Châu")
+    assert Client().get("/").status_code == 200
+    # when another visitor with a session of their own (never served a shared page) comes
+    visitor = Client()
+    visitor.cookies["sessionid"] = "another-visitor"
+    with CaptureQueriesContext(connection) as queries:
+        html = visitor.get("/").content.decode()
+    # then the figures are there, and no query counted the catalogue
+    assert '<dd data-testid="figure-products">1</dd>' in html
+    assert not [sql for sql in _catalogue_reads(queries) if "COUNT(" in sql]

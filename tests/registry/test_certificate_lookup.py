@@ -1,0 +1,108 @@
+"""The public certificate lookup (`/chung-nhan/?so=…`) costs a fixed handful
+of queries however many certificates a number matches (a provincial
+decision covers dozens of products), and reads the certificate table
+through its index on the normalised number, never whole (issue 14)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from marketplace.registry.models import Certificate
+from tests.bulk_catalogue import (
+    catalogue_bulk_create,
+    indexes_used,
+    query_plan,
+    whole_table_reads,
+)
+from tests.factories import certified_product_create
+
+pytestmark = pytest.mark.django_db
+
+DECISION = "1234/QĐ-UBND"
+# Measured 7: the generation, a savepoint pair, the site menu's three, and
+# the lookup itself (one query; it was two plus one per certificate).
+LOOKUP_QUERIES = 8
+
+
+def _decision_products():
+    """Twelve products certified by one decision: eight listable, two
+    expired, one withdrawn, one not sold (no price)."""
+    yesterday = date.today() - timedelta(days=1)
+    listable = [certified_product_create(title=f"Sản phẩm quyết định {n}") for n in range(8)]
+    expired = [
+        certified_product_create(
+            title=f"Sản phẩm hết hạn {n}",
+            issued_on=yesterday - timedelta(days=1100),
+            expiry_date=yesterday,
+        )
+        for n in range(2)
+    ]
+    withdrawn = certified_product_create(title="Sản phẩm thu hồi", status="withdrawn")
+    unpriced = certified_product_create(title="Sản phẩm chưa bán", price=None)
+    hidden = [*expired, withdrawn, unpriced]
+    Certificate.objects.filter(product__in=[*listable, *hidden]).update(number=DECISION)
+    return listable, hidden
+
+
+def test_a_decision_number_is_looked_up_in_a_fixed_handful_of_queries(
+    client, django_assert_max_num_queries
+):
+    # given twelve certificates of one decision, and an unrelated one
+    listable, hidden = _decision_products()
+    other = certified_product_create(title="Sản phẩm khác")
+    # when a shopper looks the decision up, in another case
+    with django_assert_max_num_queries(LOOKUP_QUERIES):
+        response = client.get("/chung-nhan/", {"so": DECISION.replace("UBND", "ubnd")})
+    html = response.content.decode()
+    # then every certificate of the decision shows, with a link to each
+    # product the shop sells today and to no other
+    assert response.status_code == 200
+    assert html.count('data-testid="lookup-result"') == 12
+    assert other.title not in html
+    for product in listable:
+        assert f'href="{product.get_absolute_url()}"' in html
+    for product in hidden:
+        assert product.title in html
+        assert f'href="{product.get_absolute_url()}"' not in html
+    assert html.count("Đã hết hạn") == 2 and "Đã thu hồi" in html
+    # and a partial number costs the same handful, newest decision first
+    with django_assert_max_num_queries(LOOKUP_QUERIES + 1):
+        html = client.get("/chung-nhan/", {"so": "1234/qĐ"}).content.decode()
+    assert html.count('data-testid="lookup-result"') == 12
+
+
+def _lookup_selects(client, so: str, name: str) -> list[str]:
+    """The SELECTs on certificates the lookup for `so` runs (it must find `name`)."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/chung-nhan/", {"so": so}).content.decode()
+    assert name in html
+    selects = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "registry_certificate" in q["sql"]
+    ]
+    assert selects
+    return selects
+
+
+def test_a_certificate_lookup_reads_the_certificate_table_through_its_indexes(client):
+    # given 20,000 certified products, analysed (the national registry holds ~17,000)
+    catalogue_bulk_create(products=20_000, provinces=30, producers_per_province=10)
+    wanted = Certificate.objects.get(registry_id=9_012_345)
+    lookups = {
+        # a whole number, in another case (the QR code's link)
+        wanted.number.replace("UBND", "ubnd"): "registry_certificate_number_upper",
+        # part of a number
+        "9012345/q": "registry_certificate_number_upper_trgm",
+    }
+    for so, index in lookups.items():
+        # when a shopper looks it up
+        selects = _lookup_selects(client, so, wanted.name)
+        # then PostgreSQL answers from an index on UPPER(number), reading no
+        # whole table of products or certificates
+        for sql in selects:
+            plan = query_plan(sql)
+            assert not whole_table_reads(plan), plan
+        assert index in indexes_used(query_plan(selects[-1])), so
