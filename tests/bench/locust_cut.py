@@ -108,6 +108,10 @@ class Shopper(HttpUser):
         # half the buyers want one of the few scarce products
         product = random.choice(SCARCE) if SCARCE and random.random() < 0.5 else self._product()
         self.client.get(product["path"], name="/shop/[product]/", timeout=TIMEOUT)
+        # the shared product page sets no csrftoken cookie: the page's script
+        # asks the token endpoint (js/basket-add.js), and so does this buyer
+        if not self.client.cookies.get("csrftoken"):
+            self.client.get("/csrf-token/", name="/csrf-token/", timeout=TIMEOUT)
         csrf = self.client.cookies.get("csrftoken", "")
         self.client.post(
             f"/shop/basket/add/{product['pk']}/",

@@ -31,12 +31,18 @@ compare as ratios:
   and Redis database (`--faults-redis-url`); needs Toxiproxy
   (`.ci/services.sh start`). Target: 0 lost, 0 oversold, 0 errors outside
   the cut.
+- http (tests/bench/http_bench.py, issue 14): wrk against gunicorn on
+  production settings (2 sync workers) for each shopper page, anonymous and
+  with a basket, at 2,000, 20,000 and 100,000 products, each size in its own
+  kept database (`<bench database>_http_<N>`); baseline: the one-line
+  liveness view `/healthz/live/` in the same run. Writes
+  `bench-results/http.json` and `http.md` (`--http-out`).
 
 It runs on PostgreSQL (the production database) in a throwaway database
 `ocop_bench`, and is not part of `make test`. `--only national_sync` (or any
-comma-separated list of sync, national_sync, search, pages, checkout, faults)
-runs just those sections; search, pages and checkout need the sync's
-catalogue; faults needs none of them.
+comma-separated list of sync, national_sync, search, pages, checkout, faults,
+http) runs just those sections; search, pages and checkout need the sync's
+catalogue; faults and http need none of them.
 """
 
 import argparse
@@ -418,7 +424,9 @@ def _bench_indexes_drop(client) -> None:
             client.indices.delete(index=name)
 
 
-SECTIONS = ("sync", "national_sync", "search", "pages", "checkout", "faults")
+SECTIONS = ("sync", "national_sync", "search", "pages", "checkout", "faults", "http")
+# sections that run the site in their own processes on their own databases
+STANDALONE = {"faults", "http"}
 
 
 def _sections(only: str | None) -> list[str]:
@@ -494,6 +502,30 @@ def _print_faults(cut: dict) -> None:
     )
 
 
+def _bench_http(args) -> dict:
+    from tests.bench.http_bench import bench_http, pages_choose, summary_lines, write_report
+
+    sizes = [int(size) for size in args.http_sizes.split(",") if size.strip()]
+    report = bench_http(
+        sizes=sizes,
+        seconds=args.http_duration,
+        warmup=args.http_warmup,
+        pages=pages_choose(args.http_pages),
+        database_url=args.database_url,
+        redis_url=args.http_redis_url,
+        opensearch_url=args.opensearch_url,
+        app_root=Path(args.app_root),
+        suffix=args.http_db_suffix,
+        build_only=args.http_build_only,
+        keep_index=args.http_keep_index,
+    )
+    table = write_report(report, ROOT / args.http_out)
+    for line in summary_lines(report):
+        print(line)
+    print(f"Wrote {ROOT / args.http_out} and {table}")
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -526,20 +558,60 @@ def main() -> None:
     )
     parser.add_argument("--faults-users", type=int, default=50)
     parser.add_argument("--faults-seconds", type=int, default=90)
+    parser.add_argument(
+        "--http-sizes",
+        default="2000,20000,100000",
+        help="catalogue sizes for the HTTP section, comma-separated",
+    )
+    parser.add_argument("--http-duration", type=float, default=20, help="seconds of wrk per page")
+    parser.add_argument("--http-warmup", type=float, default=5, help="seconds of warm-up per page")
+    parser.add_argument(
+        "--http-pages", default=None, help="comma-separated pages (default: all; hello always)"
+    )
+    parser.add_argument("--http-out", default="bench-results/http.json")
+    parser.add_argument(
+        "--http-redis-url",
+        default="redis://127.0.0.1:6379/14",
+        help="the HTTP site's Redis database (flushed before each size)",
+    )
+    parser.add_argument(
+        "--app-root",
+        default=str(ROOT),
+        help="the checkout whose code the HTTP section builds and serves (default: this one)",
+    )
+    parser.add_argument(
+        "--http-db-suffix",
+        default="",
+        help="appended to each HTTP database and index name (e.g. _before for another checkout)",
+    )
+    parser.add_argument(
+        "--http-build-only",
+        action="store_true",
+        help="build the HTTP sites and their indexes, measure nothing",
+    )
+    parser.add_argument(
+        "--http-keep-index",
+        action="store_true",
+        help="do not rebuild the HTTP sites' search indexes (only if the code has not changed)",
+    )
     args = parser.parse_args()
     sections = _sections(args.only)
-    if sections == ["faults"]:
+    if set(sections) <= STANDALONE:
         # the site runs in its own processes on its own database: none of
         # the in-process bench database set-up below is needed
         report = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-            "redis_cut": _bench_faults(args),
         }
+        if "faults" in sections:
+            report["redis_cut"] = _bench_faults(args)
+        if "http" in sections:
+            report["http"] = _bench_http(args)
         out = ROOT / args.out
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-        _print_faults(report["redis_cut"])
+        if "faults" in sections:
+            _print_faults(report["redis_cut"])
         print(f"Wrote {out}")
         return
     site_sections = [name for name in sections if name in ("search", "pages", "checkout")]
@@ -621,6 +693,8 @@ def main() -> None:
     faults = None
     if "faults" in sections:
         faults = report["redis_cut"] = _bench_faults(args)
+    if "http" in sections:
+        report["http"] = _bench_http(args)
 
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if faults:
