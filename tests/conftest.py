@@ -83,7 +83,14 @@ def pages_index(settings):
     (`update_index`), and removed afterwards so no test sees stale pages."""
     if "database" not in settings.WAGTAILSEARCH_BACKENDS:
         pytest.fail("these tests need OPENSEARCH_URL (run them through `make test`)")
+    # Creating indexes takes longer than a shopper's half-second budget on a
+    # busy machine: build them with a patient client, then test with the
+    # configured one.
+    configured = settings.WAGTAILSEARCH_BACKENDS
+    patient = {**configured, "default": {**configured["default"], "TIMEOUT": 30}}
+    settings.WAGTAILSEARCH_BACKENDS = patient
     call_command("update_index", backend_name="default", schema_only=True, verbosity=0)
+    settings.WAGTAILSEARCH_BACKENDS = configured
     backend = get_search_backend("default")
     yield backend.get_index_for_model(Page)
     # update_index built one aliased index per indexed model (pages, images,
