@@ -44,9 +44,13 @@ def test_the_product_page_writes_nothing_and_the_seen_call_counts_off_the_reques
     # when a visitor opens the product page
     with CaptureQueriesContext(connection) as queries:
         assert client.get(product.get_absolute_url()).status_code == 200
-    # then the page itself writes nothing
+    # then the page itself writes nothing. The one exception is sorl's
+    # thumbnail store, filled once per image the first time any page shows it
+    # (a fresh machine has no thumbnails yet); it is not a per-view write.
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
-    assert [sql for sql in writes if "SAVEPOINT" not in sql.upper()] == []
+    assert [
+        sql for sql in writes if "SAVEPOINT" not in sql.upper() and '"thumbnail_kvstore"' not in sql
+    ] == []
     # when their browser reports the view, twice
     seen = reverse("catalogue:product-seen", kwargs={"pk": product.pk})
     with CaptureQueriesContext(connection) as queries:
