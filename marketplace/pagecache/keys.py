@@ -30,15 +30,23 @@ def request_language(request) -> str:
     return chosen if chosen in supported else settings.LANGUAGE_CODE
 
 
-def may_share(request) -> bool:
-    """Whether this request may be answered from, or stored as, a shared page."""
+def has_shared_address(request) -> bool:
+    """Whether this request asks for an address that has a shared page at
+    all, whoever the visitor is."""
     if request.method not in ("GET", "HEAD"):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    if any(name in request.COOKIES for name in private_cookies()):
-        return False
     return not request.path_info.startswith(tuple(settings.PAGE_CACHE_SKIP_PREFIXES))
+
+
+def may_share(request) -> bool:
+    """Whether this request may be answered from, or stored as, a shared page
+    as it is (a visitor with cookies gets it with their own visitor parts:
+    marketplace.pagecache.parts)."""
+    if not has_shared_address(request):
+        return False
+    return not any(name in request.COOKIES for name in private_cookies())
 
 
 def normalised_query(query_string: str) -> str:

@@ -30,7 +30,8 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
 from marketplace.pagecache.generation import catalogue_version, seconds_to_midnight
-from marketplace.pagecache.keys import may_share, page_etag, page_key
+from marketplace.pagecache.keys import has_shared_address, may_share, page_etag, page_key
+from marketplace.pagecache.parts import parts_fill
 
 logger = logging.getLogger(__name__)
 
@@ -133,4 +134,52 @@ class PageCacheMiddleware:
     def _private(response):
         if "Cache-Control" not in response:
             patch_cache_control(response, private=True)
+        return response
+
+
+class VisitorPartsMiddleware:
+    """Serve a visitor with a basket, a session or messages the shared page
+    with their own visitor parts (marketplace.pagecache.parts), without
+    running the view.
+
+    It sits last in settings.MIDDLEWARE: its process_view runs after
+    sessions, authentication, messages and the basket have attached what the
+    parts read, and its answer goes back out through them (the session and
+    basket cookies, the CSRF cookie for the sign-out form, messages marked
+    as shown). When nothing is stored yet for the page, the view runs as
+    usual; only a cookie-less visit stores a page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = frozenset(settings.PAGE_CACHE_VIEWS)
+        self.signed_in_full = frozenset(settings.PAGE_CACHE_SIGNED_IN_FULL_VIEWS)
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.PAGE_CACHE_ENABLED or not has_shared_address(request):
+            return None
+        if may_share(request):
+            return None  # PageCacheMiddleware answers, or stores, this one
+        match = request.resolver_match
+        if match is None or match.view_name not in self.views:
+            return None
+        user = request.user
+        if user.is_staff or (user.is_authenticated and match.view_name in self.signed_in_full):
+            return None
+        version = catalogue_version()
+        if version is None:
+            return None
+        stored = cache.get(page_key(request, version))
+        if stored is None:
+            return None
+        headers, body = stored
+        html = "" if request.method == "HEAD" else zlib.decompress(body).decode()
+        response = HttpResponse(parts_fill(html, request) if html else b"")
+        for name, value in headers:
+            response[name] = value
+        patch_cache_control(response, private=True)
+        response[STATUS_HEADER] = "parts"
         return response

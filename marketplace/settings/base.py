@@ -144,6 +144,9 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The shared page with this visitor's own basket, account links and
+    # messages: after everything those read (marketplace/pagecache/parts.py).
+    "marketplace.pagecache.middleware.VisitorPartsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,6 +243,10 @@ PAGE_CACHE_VIEWS = [
     "certificate-lookup",
     "producers:shop",
 ]
+# Views whose page, for a signed-in customer, differs beyond the visitor parts
+# (marketplace/pagecache/parts.py): the product page's wish lists, stock
+# alert and review permission. Such visitors get the view itself there.
+PAGE_CACHE_SIGNED_IN_FULL_VIEWS = ["catalogue:detail"]
 PAGE_CACHE_SKIP_PREFIXES = [
     "/healthz",
     "/dashboard/",

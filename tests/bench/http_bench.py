@@ -25,7 +25,9 @@ For each catalogue size (2,000, 20,000 and 100,000 listable products):
    production log level, no TLS redirect (plain HTTP on loopback).
 3. **The load.** For each visitor kind (anonymous: no cookies; basket: one
    product added through the shop's own add flow by a Python client, then
-   its cookies sent with every request) and each page, a warm-up, then
+   its cookies sent with every request; signed-in: the same after signing
+   in through the shop's form as a bench customer) and each page, a
+   warm-up, then
    `wrk -t2 -c16 -d<secs>s --latency` with a Lua script that rotates URLs
    (500 product pages, 200 distinct searches) and reports percentiles and
    non-2xx answers from its `done()` hook. The baseline is the liveness view
@@ -76,6 +78,8 @@ PAGES = (
     "product",
     "search",
     "search_facets",
+    "search_uncached",
+    "search_facets_uncached",
     "suggest",
     "fair",
     "village",
@@ -89,12 +93,20 @@ PAGE_LABELS = {
     "product": "product (500 rotating URLs)",
     "search": "search, text (200 rotating queries)",
     "search_facets": "search + 2 facets (200 rotating)",
+    "search_uncached": "search, text, never cached (a new URL each request)",
+    "search_facets_uncached": "search + 2 facets, never cached",
     "suggest": "suggest `gom`",
     "fair": "fair with a query-mode products block",
     "village": "village Bát Tràng",
     "certificate": "`/chung-nhan/?so=…`",
 }
-VISITORS = ("anonymous", "basket")
+VISITORS = ("anonymous", "basket", "signed-in")
+# Pages whose every request carries a parameter of its own (wrk_script's
+# `unique`), so the page cache cannot answer them: the cost of a search.
+UNIQUE_URL_PAGES = {"search_uncached", "search_facets_uncached"}
+# The signed-in visitor's account, made by `prepare` in the bench's own
+# throwaway database (not a secret: no other database has it).
+BENCH_CUSTOMER = ("khach-bench@example.vn", "bench-mat-khau-2026")
 FAIR_SLUG = "le-hoi-nong-nghiep-lang-nghe-ha-noi-2020"  # its products block is query-mode
 VILLAGE_SLUG = "bat-trang"
 RECORDS_SEED = 2020  # the sync bench's
@@ -335,6 +347,92 @@ def _facet_values() -> dict[str, list[str]]:
     }
 
 
+def _bench_customer_ensure() -> None:
+    """The signed-in visitor's account, with its known password."""
+    from django.contrib.auth import get_user_model
+
+    email, password = BENCH_CUSTOMER
+    user, _ = get_user_model().objects.get_or_create(email=email, defaults={"username": email[:30]})
+    user.set_password(password)
+    user.save()
+
+
+def _search_bodies(queries: list[str]) -> list[dict]:
+    """The OpenSearch body our backend sends for each faceted search page (as
+    the search view builds its request), to time OpenSearch alone on them."""
+    from django.conf import settings
+    from django.http import QueryDict
+
+    from catalogue.managers import today_in_vietnam
+    from search.backends.base import SearchRequest
+    from search.backends.opensearch import OpenSearchBackend
+    from search.client import opensearch_client
+    from search.views import clean_filters
+
+    backend = OpenSearchBackend(opensearch_client(timeout=30))
+    bodies = []
+    for query in queries:
+        params = QueryDict(query)
+        request = SearchRequest(
+            on=today_in_vietnam(),
+            text=params.get("q", ""),
+            filters=clean_filters(params),
+            limit=settings.OSCAR_PRODUCTS_PER_PAGE,
+        )
+        bodies.append(backend.build(request).to_dict())
+    return bodies
+
+
+def search_one_client(config: SiteConfig, facts: dict) -> dict:
+    """Goal 3a: with one client, a search page's server time against
+    OpenSearch's own time for the very body the page sends.
+
+    OpenSearch alone: each body POSTed to the alias's `_search` over one kept
+    connection (a warm-up pass, then a timed pass). The page: each faceted
+    search URL requested once, in the same order, over one kept connection,
+    before any load has run, so each is a page-cache miss (checked: a hit
+    would hide the cost). Both are round trips seen by the client, so the
+    page's figure also carries HTTP and gunicorn."""
+    import requests
+
+    bodies = facts["search_bodies"]
+    urls = [f"/shop/search/?{query}" for query in facts["search_faceted"]]
+    raw = requests.Session()
+    endpoint = f"{config.opensearch_url.rstrip('/')}/{config.products_alias}/_search"
+
+    def raw_pass() -> list[float]:
+        times = []
+        for body in bodies:
+            started = time.perf_counter()
+            answer = raw.post(endpoint, json=body, timeout=60)
+            times.append(time.perf_counter() - started)
+            answer.raise_for_status()
+        return times
+
+    raw_pass()
+    page = requests.Session()
+    page_times, statuses = [], {}
+    for url in urls:
+        started = time.perf_counter()
+        answer = page.get(config.base_url + _ascii_path(url), timeout=60)
+        page_times.append(time.perf_counter() - started)
+        how = answer.headers.get("X-Page-Cache", "?").split(";")[0]
+        statuses[f"{answer.status_code} {how}"] = statuses.get(f"{answer.status_code} {how}", 0) + 1
+    raw_times = raw_pass()
+
+    def p50(times):
+        return round(sorted(times)[len(times) // 2] * 1000, 2)
+
+    return {
+        "queries": len(urls),
+        "opensearch_p50_ms": p50(raw_times),
+        "page_p50_ms": p50(page_times),
+        "ratio": round(p50(page_times) / p50(raw_times), 2),
+        "page_answers": statuses,
+        "loadavg": _loadavg(),
+    }
+
+
 def _site_facts(size: int) -> dict:
     """The URLs the load runs on, chosen from the built site."""
     from django.db.models import Count
@@ -374,7 +472,9 @@ def _site_facts(size: int) -> dict:
             params[name] = rng.choice(facets[name])
         faceted.setdefault(urlencode(params), None)
     certificate = next(p.certificate for p in products if p.certificate_id)
+    _bench_customer_ensure()
     return {
+        "search_bodies": _search_bodies(list(faceted)),
         "products": [p.get_absolute_url() for p in products],
         "basket_product": products[0].get_absolute_url(),
         "category": {
@@ -389,6 +489,21 @@ def _site_facts(size: int) -> dict:
         "search_faceted": list(faceted),
         "facets": {name: len(values) for name, values in facets.items()},
     }
+
+
+def _indexes_exist() -> bool:
+    """Both aliases this site searches exist (OpenSearch's data does not
+    outlive the machine, the kept databases do)."""
+    from django.conf import settings
+
+    from search.client import opensearch_client
+
+    client = opensearch_client(timeout=30)
+    pages = settings.WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"]
+    return bool(
+        client.indices.exists(index=settings.OPENSEARCH_PRODUCTS_ALIAS)
+        and client.indices.exists(index=f"{pages}*", allow_no_indices=False)
+    )
 
 
 def prepare(*, size: int, database_url: str, rebuild_index: bool = True) -> dict:
@@ -407,6 +522,7 @@ def prepare(*, size: int, database_url: str, rebuild_index: bool = True) -> dict
     with _timed(timings, "migrate"):
         call_command("migrate", verbosity=0, interactive=False)
     counts = _catalogue_counts()
+    rebuild = rebuild_index
     rebuilt = counts != {"products": size, "listable": size}
     if rebuilt:
         if counts["products"]:
@@ -424,7 +540,7 @@ def prepare(*, size: int, database_url: str, rebuild_index: bool = True) -> dict
         if counts != {"products": size, "listable": size}:
             raise RuntimeError(f"built {counts}, wanted {size} listable products")
     _pages_ensure(timings)
-    if rebuild_index:
+    if rebuild or rebuilt or not _indexes_exist():
         with _timed(timings, "products_index_rebuild"):
             call_command("search_index", "--rebuild")
         with _timed(timings, "pages_index_rebuild"):
@@ -722,16 +838,33 @@ def _add_form(html: str) -> dict | None:
     return None
 
 
-def basket_cookies(base_url: str, product_path: str) -> dict:
+def _sign_in(session, base_url: str) -> None:
+    """Sign in as BENCH_CUSTOMER through the shop's own sign-in form."""
+    email, password = BENCH_CUSTOMER
+    page = session.get(base_url + "/shop/accounts/login/", timeout=60)
+    page.raise_for_status()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    form = {"csrfmiddlewaretoken": token, "login_submit": "1"}
+    form.update({"login-username": email, "login-password": password})
+    answer = session.post(page.url, data=form, headers={"Referer": page.url}, timeout=60)
+    answer.raise_for_status()
+    if "sessionid" not in {cookie.name for cookie in session.cookies}:
+        raise RuntimeError(f"the bench customer could not sign in ({answer.url})")
+
+
+def basket_cookies(base_url: str, product_path: str, *, signed_in: bool = False) -> dict:
     """Put one product in a fresh visitor's basket through the shop's own add
     flow (product page, then whatever form adds it, and a confirm step if
     one follows), read the basket page (which also takes any flash message),
-    and return that visitor's cookies as a Cookie header."""
+    and return that visitor's cookies as a Cookie header. `signed_in` signs
+    in as BENCH_CUSTOMER first."""
     import requests
 
     from tests.faults.site import cookies_allow_secure_over_http
 
     session = cookies_allow_secure_over_http(requests.Session())
+    if signed_in:
+        _sign_in(session, base_url)
     page = session.get(base_url + product_path, timeout=60)
     page.raise_for_status()
     steps = []
@@ -775,21 +908,28 @@ def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def wrk_script(paths: list[str]) -> str:
+def wrk_script(paths: list[str], *, unique: bool = False) -> str:
     """A wrk script: rotate through `paths` (each thread from its own
-    offset), count non-2xx answers, and print the latency percentiles and
-    error counts as one JSON line when done."""
+    offset), count non-2xx answers and how many came from the page cache
+    (`X-Page-Cache: hit` or `parts`), and print the latency percentiles and
+    those counts as one JSON line when done. `unique` adds a parameter that
+    differs on every request (`&bench=<thread>-<n>`), so no answer can come
+    from the page cache: every parameter is part of its key."""
     entries = ",\n".join(f"  {_lua_string(path)}" for path in paths)
+    unique_lua = "true" if unique else "false"
     return f"""-- written by tests/bench/http_bench.py
 local paths = {{
 {entries}
 }}
+local unique = {unique_lua}
 local threads = {{}}
 non2xx = 0
+cached = 0
 counter = 0
 
 function setup(thread)
   thread:set("offset", #threads * math.floor(#paths / 2))
+  thread:set("id", #threads)
   table.insert(threads, thread)
 end
 
@@ -799,29 +939,41 @@ end
 
 function request()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
+  local path = paths[(counter % #paths) + 1]
+  if unique then
+    local sep = "?"
+    if string.find(path, "?", 1, true) then sep = "&" end
+    path = path .. sep .. "bench=" .. id .. "-" .. counter
+  end
+  return wrk.format("GET", path)
 end
 
 function response(status, headers, body)
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
   end
+  local how = headers["X-Page-Cache"] or headers["x-page-cache"] or ""
+  if string.sub(how, 1, 3) == "hit" or string.sub(how, 1, 5) == "parts" then
+    cached = cached + 1
+  end
 end
 
 function done(summary, latency, requests)
   local bad = 0
+  local from_cache = 0
   for _, thread in ipairs(threads) do
     bad = bad + (thread:get("non2xx") or 0)
+    from_cache = from_cache + (thread:get("cached") or 0)
   end
   local e = summary.errors
   io.write(string.format(
     'WRKJSON {{"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p75_us":%d,' ..
     '"p90_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f,"connect":%d,' ..
-    '"read":%d,"write":%d,"status":%d,"timeout":%d,"non2xx":%d}}\\n',
+    '"read":%d,"write":%d,"status":%d,"timeout":%d,"non2xx":%d,"cached":%d}}\\n',
     summary.requests, summary.duration, summary.bytes,
     latency:percentile(50), latency:percentile(75), latency:percentile(90),
     latency:percentile(95), latency:percentile(99), latency.max, latency.mean,
-    e.connect, e.read, e.write, e.status, e.timeout, bad))
+    e.connect, e.read, e.write, e.status, e.timeout, bad, from_cache))
 end
 """
 
@@ -846,6 +998,7 @@ def _parse_wrk(output: str) -> dict:
         "max_ms": round(raw["max_us"] / 1000, 2),
         "mean_ms": round(raw["mean_us"] / 1000, 2),
         "errors": errors,
+        "from_page_cache": round(raw.get("cached", 0) / max(raw["requests"], 1), 3),
         "errors_by_kind": {
             "non_2xx": raw["non2xx"],
             "connect": raw["connect"],
@@ -865,9 +1018,10 @@ def wrk_run(
     threads: int = 2,
     connections: int = 16,
     cookie: str | None = None,
+    unique: bool = False,
 ) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(wrk_script(paths))
+        script.write(wrk_script(paths, unique=unique))
     try:
         command = [
             WRK,
@@ -912,6 +1066,8 @@ def page_paths(facts: dict) -> dict[str, list[str]]:
         "product": facts["products"],
         "search": [f"/shop/search/?{urlencode({'q': q})}" for q in facts["search_texts"]],
         "search_facets": [f"/shop/search/?{query}" for query in facts["search_faceted"]],
+        "search_uncached": [f"/shop/search/?{urlencode({'q': q})}" for q in facts["search_texts"]],
+        "search_facets_uncached": [f"/shop/search/?{q}" for q in facts["search_faceted"]],
         "suggest": ["/shop/search/suggest/?q=gom"],
         "fair": [facts["fair"]] if facts.get("fair") else [],
         "village": [facts["village"]] if facts.get("village") else [],
@@ -947,8 +1103,10 @@ def measure_size(
     for visitor in VISITORS:
         cookie = None
         visitor_info: dict = {}
-        if visitor == "basket":
-            visitor_info = basket_cookies(config.base_url, facts["basket_product"])
+        if visitor in ("basket", "signed-in"):
+            visitor_info = basket_cookies(
+                config.base_url, facts["basket_product"], signed_in=visitor == "signed-in"
+            )
             cookie = visitor_info["header"]
         results: dict[str, dict] = {}
         for page in pages:
@@ -964,11 +1122,23 @@ def measure_size(
                 flush=True,
             )
             if warmup:
-                wrk_run(config.base_url, urls, seconds=warmup, cookie=cookie)
+                wrk_run(
+                    config.base_url,
+                    urls,
+                    seconds=warmup,
+                    cookie=cookie,
+                    unique=page in UNIQUE_URL_PAGES,
+                )
                 server.drain()
             load_before = _loadavg()
             logged = server.log_offset()
-            figures = wrk_run(config.base_url, urls, seconds=seconds, cookie=cookie)
+            figures = wrk_run(
+                config.base_url,
+                urls,
+                seconds=seconds,
+                cookie=cookie,
+                unique=page in UNIQUE_URL_PAGES,
+            )
             load_after = _loadavg()
             pressure = _cpu_pressure()
             drained = server.drain()
@@ -1059,7 +1229,8 @@ def bench_http(
         "-c16 with a Lua script rotating the page's URLs (500 product pages, 200 distinct "
         "searches) whose done() hook reports p50/p90/p95/p99 and non-2xx answers; errors = "
         "non-2xx + socket errors + timeouts (30 s); anonymous = no cookies, basket = the "
-        "cookies of a visitor who added one product through the shop's add flow; hello = "
+        "cookies of a visitor who added one product through the shop's add flow; signed-in = "
+        "the same for a customer signed in through the shop's form; hello = "
         "/healthz/live/ (liveness: a one-line JSON view, checked to run 0 SQL queries and "
         "no template) in the same run; ÷ 2k = this page's req/s over its req/s at 2,000 "
         "products in the same run; loadavg = os.getloadavg() 1/5/15 min before and after "
@@ -1112,6 +1283,8 @@ def bench_http(
                 started = time.perf_counter()
                 server.start()
                 entry["gunicorn_boot_seconds"] = round(time.perf_counter() - started, 2)
+                if facts.get("search_bodies"):
+                    entry["search_one_client"] = search_one_client(config, facts)
                 entry["visitors"] = measure_size(
                     config, server, facts, pages=pages, seconds=seconds, warmup=warmup
                 )
@@ -1193,11 +1366,22 @@ def http_markdown(report: dict, *, title: str = "HTTP bench") -> str:
             f"templates. Load before/after the size: {_load(entry.get('loadavg_before'))} → "
             f"{_load(entry.get('loadavg_after'))}.",
         ]
+        one = entry.get("search_one_client")
+        if one:
+            answers = ", ".join(f"{k} ×{v}" for k, v in one["page_answers"].items())
+            lines += [
+                "",
+                f"Search with one client ({one['queries']} faceted queries, each once): page "
+                f"p50 {one['page_p50_ms']} ms, OpenSearch alone on the same bodies p50 "
+                f"{one['opensearch_p50_ms']} ms, **ratio {one['ratio']}** (answers: {answers}; "
+                f"load {_load(one.get('loadavg'))}).",
+            ]
         for visitor, data in entry.get("visitors", {}).items():
             heading = "anonymous visitor (no cookies)"
-            if visitor == "basket":
+            if visitor in ("basket", "signed-in"):
+                who = "signed-in customer" if visitor == "signed-in" else "basket visitor"
                 heading = (
-                    "basket visitor (one product added via "
+                    f"{who} (one product added via "
                     f"{' → '.join(data.get('add_flow', [])) or '?'}; cookies "
                     f"{', '.join(data.get('cookie_names', []))})"
                 )
@@ -1205,13 +1389,13 @@ def http_markdown(report: dict, *, title: str = "HTTP bench") -> str:
                 "",
                 f"### {int(size):,} products, {heading}",
                 "",
-                "| page | req/s | p50 | p95 | p99 | errors | ÷ hello | ÷ 2k | load |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+                "| page | req/s | p50 | p95 | p99 | errors | from cache | ÷ hello | ÷ 2k | load |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
             ]
             for page, f in data["pages"].items():
                 label = PAGE_LABELS.get(page, page)
                 if "requests_per_second" not in f:
-                    lines.append(f"| {label} | {f.get('skipped', '—')} | | | | | | | |")
+                    lines.append(f"| {label} | {f.get('skipped', '—')} | | | | | | | | |")
                     continue
                 errors = f"{f['errors']:,}"
                 kinds = [f"{k} {v}" for k, v in f["errors_by_kind"].items() if v]
@@ -1226,12 +1410,17 @@ def http_markdown(report: dict, *, title: str = "HTTP bench") -> str:
                 lines.append(
                     f"| {label} | {f['requests_per_second']:,.1f} | {_ms(f['p50_ms'])} | "
                     f"{_ms(f['p95_ms'])} | {_ms(f['p99_ms'])} | {errors} | "
+                    f"{_share(f.get('from_page_cache'))} | "
                     f"{ratio if ratio is not None else '—'} | "
                     f"{scale if scale is not None else '—'} | "
                     f"{_load(f['loadavg_before'][:1])} → {_load(f['loadavg_after'][:1])}"
                     f"{_pressure(f.get('cpu_pressure_avg10'))} |"
                 )
     return "\n".join(lines) + "\n"
+
+
+def _share(value) -> str:
+    return "—" if value is None else f"{value:.0%}"
 
 
 def write_report(report: dict, out: Path, *, title: str = "HTTP bench") -> Path:

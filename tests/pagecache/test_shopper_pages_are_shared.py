@@ -46,3 +46,30 @@ def test_every_shopper_page_is_shared(demo_site):
         second = Client().get(url)
         assert second["X-Page-Cache"] == "hit", (name, url)
         assert second.content == first.content, name
+
+
+def test_a_basket_visitor_gets_every_shopper_page_shared_but_for_their_parts(demo_site):
+    """Outside the visitor parts (marketplace.pagecache.parts), a visitor with
+    a basket reads the very bytes the shared copy holds; inside, their own."""
+    import re
+
+    from django.urls import reverse
+
+    part = re.compile(r"<!--visitor-part:\w+-->.*?<!--/visitor-part-->", re.DOTALL)
+    visitor = Client()
+    visitor.get(reverse("csrf-token"))
+    product = Product.objects.listable().order_by("pk").first()
+    added = visitor.post(
+        reverse("basket:add", kwargs={"pk": product.pk}),
+        {"quantity": 3, "csrfmiddlewaretoken": visitor.cookies["csrftoken"].value},
+    )
+    assert added.status_code == 302
+    for name, url in _shopper_pages().items():
+        shared = Client().get(url)
+        assert shared["X-Page-Cache"] in ("miss", "hit"), name
+        own = visitor.get(url)
+        assert own["X-Page-Cache"] == "parts", (name, own.get("X-Page-Cache"))
+        html = own.content.decode()
+        if name != "suggest":  # a fragment, with no header
+            assert '<span class="basket-link__count">3</span>' in html, name
+        assert part.sub("", html) == part.sub("", shared.content.decode()), name
