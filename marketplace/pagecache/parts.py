@@ -15,12 +15,17 @@ CSRF token, their own messages (consumed, as any page would). No per-visitor
 byte ever enters the shared copy, because the copy is only stored from a
 cookie-less, anonymous answer (PageCacheMiddleware._refusal).
 
+The product page has four more, each about one object whose id the marker
+carries (`<!--visitor-part:wishlist:42-->`): the wish list button, the stock
+alert form, the invitation to review, and each review's byline and vote
+forms ("Reviewed by you", may this visitor vote).
+
 What a part may read: the request (its user, basket, messages, language)
-and nothing that the view computed, because the view does not run. A page
-whose main content differs per visitor beyond these parts is not served
-this way: staff (Oscar's edit links, previews of unlisted products), and
-signed-in customers on the views in settings.PAGE_CACHE_SIGNED_IN_FULL_VIEWS
-(the product page: wish lists, stock alerts, review permissions).
+and the id it is about, never what the view computed, because the view does
+not run. A page whose main content differs per visitor beyond these parts
+is not served this way: staff get every view (Oscar's edit links, previews
+of unlisted products), and signed-in customers the views listed in
+settings.PAGE_CACHE_SIGNED_IN_FULL_VIEWS.
 """
 
 import re
@@ -33,28 +38,40 @@ PARTS = {
     "header_account": "partials/visitor/header_account.html",
     "header_links": "partials/visitor/header_links.html",
     "messages": "partials/visitor/messages.html",
+    # the product page's, each about one product or review (`part_pk`)
+    "wishlist": "partials/visitor/wishlist.html",
+    "stock_alert": "partials/visitor/stock_alert.html",
+    "review_invite": "partials/visitor/review_invite.html",
+    "review_byline": "partials/visitor/review_byline.html",
 }
 
-_MARKED = re.compile(r"<!--visitor-part:(?P<name>\w+)-->.*?<!--/visitor-part-->", re.DOTALL)
+_MARKED = re.compile(
+    r"<!--visitor-part:(?P<name>\w+)(?::(?P<pk>\d+))?-->.*?<!--/visitor-part-->", re.DOTALL
+)
 
 
-def part_mark(name: str, html: str) -> str:
+def part_mark(name: str, html: str, pk: int | None = None) -> str:
     """`html` (the part as rendered by its template, so already escaped)
-    between its markers."""
+    between its markers; `pk` is the object a product-page part is about."""
     if name not in PARTS:
         raise ValueError(f"unknown visitor part {name!r}; known: {sorted(PARTS)}")
-    return format_html("<!--visitor-part:{}-->{}<!--/visitor-part-->", name, html)
+    label = name if pk is None else f"{name}:{int(pk)}"
+    return format_html("<!--visitor-part:{}-->{}<!--/visitor-part-->", label, html)
 
 
 def parts_fill(html: str, request) -> str:
     """The shared page `html` with every marked part rendered for `request`'s
-    visitor (each part once, however often it is marked)."""
-    rendered: dict[str, str] = {}
+    visitor (each part once per object, however often it is marked). A part
+    about an object gets only its id, as `part_pk`."""
+    rendered: dict[tuple, str] = {}
 
     def fill(match: re.Match) -> str:
-        name = match["name"]
-        if name not in rendered:
-            rendered[name] = part_mark(name, render_to_string(PARTS[name], request=request))
-        return rendered[name]
+        name, pk = match["name"], match["pk"]
+        key = (name, pk)
+        if key not in rendered:
+            context = {} if pk is None else {"part_pk": int(pk)}
+            html = render_to_string(PARTS[name], context, request=request)
+            rendered[key] = part_mark(name, html, None if pk is None else int(pk))
+        return rendered[key]
 
     return _MARKED.sub(fill, html)

@@ -244,9 +244,10 @@ PAGE_CACHE_VIEWS = [
     "producers:shop",
 ]
 # Views whose page, for a signed-in customer, differs beyond the visitor parts
-# (marketplace/pagecache/parts.py): the product page's wish lists, stock
-# alert and review permission. Such visitors get the view itself there.
-PAGE_CACHE_SIGNED_IN_FULL_VIEWS = ["catalogue:detail"]
+# (marketplace/pagecache/parts.py); such visitors get the view itself there.
+# None today: the product page's wish list, stock alert and review bits are
+# parts too.
+PAGE_CACHE_SIGNED_IN_FULL_VIEWS: list[str] = []
 PAGE_CACHE_SKIP_PREFIXES = [
     "/healthz",
     "/dashboard/",

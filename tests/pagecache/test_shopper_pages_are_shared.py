@@ -48,15 +48,22 @@ def test_every_shopper_page_is_shared(demo_site):
         assert second.content == first.content, name
 
 
-def test_a_basket_visitor_gets_every_shopper_page_shared_but_for_their_parts(demo_site):
+@pytest.mark.parametrize("signed_in", [False, True], ids=["basket visitor", "signed-in customer"])
+def test_a_visitor_with_a_basket_gets_every_shopper_page_shared_but_for_their_parts(
+    demo_site, signed_in
+):
     """Outside the visitor parts (marketplace.pagecache.parts), a visitor with
-    a basket reads the very bytes the shared copy holds; inside, their own."""
+    a basket, signed in or not, reads the very bytes the shared copy holds;
+    inside, their own."""
     import re
 
+    from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    part = re.compile(r"<!--visitor-part:\w+-->.*?<!--/visitor-part-->", re.DOTALL)
+    part = re.compile(r"<!--visitor-part:\w+(?::\d+)?-->.*?<!--/visitor-part-->", re.DOTALL)
     visitor = Client()
+    if signed_in:
+        visitor.force_login(get_user_model().objects.create_user("lan", "lan@example.vn"))
     visitor.get(reverse("csrf-token"))
     product = Product.objects.listable().order_by("pk").first()
     added = visitor.post(

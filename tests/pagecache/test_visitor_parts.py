@@ -17,7 +17,7 @@ from tests.factories import certified_product_create
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "đúng-mật-khẩu-2025"
-_PART = re.compile(r"<!--visitor-part:\w+-->.*?<!--/visitor-part-->", re.DOTALL)
+_PART = re.compile(r"<!--visitor-part:\w+(?::\d+)?-->.*?<!--/visitor-part-->", re.DOTALL)
 
 
 def _status(response) -> str:
@@ -114,25 +114,70 @@ def test_a_signed_in_customer_gets_their_own_sign_out_form_with_a_working_token(
     assert "csrfmiddlewaretoken" not in shared and 'data-testid="logout"' not in shared
 
 
-def test_the_product_page_is_rendered_by_its_view_for_customers_and_staff(products):
+def test_staff_get_every_page_from_its_view(products):
     tea, _ = products
-    url = tea.get_absolute_url()
-    Client().get(url)
-    users = get_user_model().objects
-    lan = users.create_user(username="lan", email="lan@example.vn", password=PASSWORD)
-    operator = users.create_superuser(
+    operator = get_user_model().objects.create_superuser(
         username="vanhanh", email="vanhanh@ocop.local", password=PASSWORD
     )
-    for user in (lan, operator):
-        visitor = Client()
-        visitor.force_login(user)
-        response = visitor.get(url)
-        assert response.status_code == 200 and _status(response) != "parts", user.username
-    # staff get the view on every page (Oscar's edit links, unlisted previews)
     staff = Client()
     staff.force_login(operator)
-    Client().get("/shop/")
-    assert _status(staff.get("/shop/")) != "parts"
+    for url in (tea.get_absolute_url(), "/shop/"):
+        Client().get(url)
+        response = staff.get(url)
+        # Oscar's edit links and previews of unlisted products are theirs
+        assert response.status_code == 200 and _status(response) != "parts", url
+
+
+def test_a_customer_gets_their_own_wish_list_stock_alert_and_review_on_a_shared_product_page():
+    from oscar.core.loading import get_model
+
+    WishList = get_model("wishlists", "WishList")
+    ProductAlert = get_model("customer", "ProductAlert")
+    ProductReview = get_model("reviews", "ProductReview")
+    sold_out = certified_product_create(title="Mắm tôm Thanh Hoá", num_in_stock=0)
+    lan = get_user_model().objects.create_user(
+        username="lan", email="lan@example.vn", password=PASSWORD
+    )
+    url = sold_out.get_absolute_url()
+    shared = Client().get(url)
+    assert _status(shared) == "miss"
+    # Lan keeps the product in a wish list, has a stock alert on it, and
+    # reviewed it; another customer has none of these
+    wishlist = WishList.objects.create(owner=lan, name="Quà Tết")
+    wishlist.add(sold_out)
+    ProductAlert.objects.create(product=sold_out, user=lan, status=ProductAlert.ACTIVE)
+    shared = Client().get(url)  # the review below retires the copy; store it again
+    ProductReview.objects.create(
+        product=sold_out, user=lan, score=5, title="Ngon", body="Đậm đà", status=1
+    )
+    shared = Client().get(url)
+    assert _status(shared) == "miss"
+    customer = Client()
+    customer.force_login(lan)
+    page = customer.get(url)
+    other = Client()
+    other.force_login(
+        get_user_model().objects.create_user(username="minh", email="minh@example.vn")
+    )
+    others = other.get(url)
+    assert _status(page) == "parts" and _status(others) == "parts"
+    mine, theirs = page.content.decode(), others.content.decode()
+    assert "Quà Tết" in mine and "Quà Tết" not in theirs
+
+    def part(html: str, name: str) -> str:
+        return "".join(p for p in _PART.findall(html) if f"visitor-part:{name}:" in p)
+
+    assert 'id="alert_form"' not in part(mine, "stock_alert")  # Lan's alert is active
+    assert 'id="alert_form"' in part(theirs, "stock_alert")
+    # Lan's review says it is hers and takes no vote from her; the other
+    # customer sees Lan's name and may vote, with their own token
+    assert "<strong>" not in part(mine, "review_byline") and "vote_agree" not in mine
+    assert "<strong>" in part(theirs, "review_byline") and "vote_agree" in theirs
+    assert "csrfmiddlewaretoken" in part(theirs, "review_byline")
+    # the copy has no one's wish list, alert or token
+    copy = shared.content.decode()
+    assert "Quà Tết" not in copy and "csrfmiddlewaretoken" not in copy
+    assert _PART.sub("", mine) == _PART.sub("", copy)
 
 
 def test_parts_fill_renders_each_marked_part_for_the_visitor(rf, products):
