@@ -28,9 +28,7 @@ def section_links(context) -> list[dict]:
     request = context.get("request")
 
     def render() -> list[dict]:
-        return [
-            {"url": page.get_url(request), "title": page.title} for page in _section_pages()
-        ]
+        return [{"url": page.get_url(request), "title": page.title} for page in _section_pages()]
 
     if request is None:
         return render()
