@@ -12,6 +12,8 @@ Code that changes what pages show without writing those tables (an index
 rebuild swaps the OpenSearch alias) calls `generation_bump()` itself.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -55,6 +57,22 @@ def generation_bump() -> None:
         cursor.execute(_BUMP)
 
 
+# The versions already read in this request, by day (`request_versions`).
+_request_memo: ContextVar[dict | None] = ContextVar("catalogue_versions", default=None)
+
+
+@contextmanager
+def request_versions():
+    """Within it, each day's version is read once: a page and all its
+    fragments are keyed on the generation as it was when the page started,
+    however many pieces ask (PageCacheMiddleware wraps every request)."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
 def catalogue_version(today: date | None = None) -> str | None:
     """The version cached content is keyed on, or None when the database
     does not track the generation (the SQLite default: cache nothing)."""
@@ -63,7 +81,13 @@ def catalogue_version(today: date | None = None) -> str | None:
     # looked up on the module at each call: the listing rule's one clock,
     # so whatever moves "today" for the listing rule moves it for keys too
     today = today or catalogue_managers.today_in_vietnam()
-    return f"{today.isoformat()}:{generation_current()}"
+    memo = _request_memo.get()
+    if memo is not None and today in memo:
+        return memo[today]
+    version = f"{today.isoformat()}:{generation_current()}"
+    if memo is not None:
+        memo[today] = version
+    return version
 
 
 def seconds_to_midnight(now: datetime | None = None) -> int:

@@ -29,7 +29,11 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-from marketplace.pagecache.generation import catalogue_version, seconds_to_midnight
+from marketplace.pagecache.generation import (
+    catalogue_version,
+    request_versions,
+    seconds_to_midnight,
+)
 from marketplace.pagecache.keys import has_shared_address, may_share, page_etag, page_key
 from marketplace.pagecache.parts import parts_fill
 
@@ -56,6 +60,10 @@ class PageCacheMiddleware:
         self.views = frozenset(settings.PAGE_CACHE_VIEWS)
 
     def __call__(self, request):
+        with request_versions():
+            return self._answer(request)
+
+    def _answer(self, request):
         if not settings.PAGE_CACHE_ENABLED or not may_share(request):
             return self._private(self.get_response(request))
         # The generation is read before anything renders: a page rendered from
