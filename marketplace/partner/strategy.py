@@ -34,6 +34,20 @@ class MarketplaceStrategy(UseFirstStockRecord, ListingRuleAvailability, NoTax, S
     """One producer stock record per product, listing rule, prices in whole
     đồng with no separate tax line (prices are shown tax-inclusive)."""
 
+    def __init__(self, request=None):
+        # Oscar's reads request.user here, and Oscar's basket middleware makes
+        # a strategy for every request: that loaded the session and the user
+        # on every request of a signed-in visitor, even the health check.
+        # Nothing here prices by user, so the user is read only when asked.
+        self.request = request
+
+    @property
+    def user(self):
+        request = self.request
+        if request is not None and request.user.is_authenticated:
+            return request.user
+        return None
+
 
 class Selector:
     """Oscar asks this for the strategy of each request and basket."""

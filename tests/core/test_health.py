@@ -98,3 +98,16 @@ def test_readiness_answers_within_two_seconds_when_everything_hangs(
     assert response.status_code == 503
     assert {check["status"] for check in body["checks"].values()} == {"down"}
     assert elapsed < 2.5
+
+
+def test_a_signed_in_visitor_costs_no_query_where_nothing_reads_the_user(client, db):
+    """Oscar's strategy read request.user when the basket middleware built it
+    for every request, so a session cookie cost a session and a user query
+    even on the liveness view (marketplace.partner.strategy reads it lazily)."""
+    from django.contrib.auth import get_user_model
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(get_user_model().objects.create_user("lan", "lan@example.vn"))
+    with CaptureQueriesContext(connections["default"]) as queries:
+        assert client.get("/healthz/live/").status_code == 200
+    assert [q["sql"] for q in queries] == []
