@@ -140,7 +140,15 @@ class Toxiproxy:
     def fault_clear(self, name: str) -> None:
         """Remove every toxic, and drop every connection that went through
         the fault: data a `timeout` toxic swallowed never arrives, so a
-        connection caught in it would stay stuck after the fault is gone."""
+        connection caught in it would stay stuck after the fault is gone.
+
+        A proxy with no fault is left alone. Dropping its connections would
+        be a fault of its own: a worker cut off between sending an order's
+        mail and committing that it did sends it again (the one repeat the
+        outbox allows), which the recovery test once counted as a bug."""
+        proxy = self._call("GET", f"/proxies/{name}")
+        if proxy["enabled"] and not proxy.get("toxics"):
+            return
         self.toxics_clear(name)
         self.proxy_enable(name, False)
         self.proxy_enable(name, True)
@@ -540,6 +548,14 @@ class Site:
             while_booting()
         self.wait_ready()
         return self
+
+    def log_lines(self, name: str, containing: str) -> list[str]:
+        """The lines of process `name`'s log that mention `containing`."""
+        path = self.workdir / f"{name}.log"
+        if not path.exists():
+            return []
+        text = path.read_text(errors="replace")
+        return [line for line in text.splitlines() if containing in line]
 
     def wait_ready(self, *, path: str = "/", deadline: float = 120) -> None:
         started = time.monotonic()

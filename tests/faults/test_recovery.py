@@ -81,4 +81,6 @@ def test_every_committed_order_was_shown_and_is_mailed_once_after_recovery(site,
             f"COD {counts['committed']} committed / {counts['shown']} shown; "
             f"card {counts['card committed']}; mailed once {counts['mailed once']}"
         )
+    if problems:  # what the worker said about its outbox work, to tell why
+        problems += ["worker log (outbox):", *site.log_lines("celery", "outbox")[-20:]]
     assert not problems, "\n".join(problems)
