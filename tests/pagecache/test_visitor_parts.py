@@ -190,6 +190,7 @@ def test_parts_fill_renders_each_marked_part_for_the_visitor(rf, products):
     request._messages = FallbackStorage(request)
 
     class _Basket:
+        id = 7  # a saved basket
         num_items = 3
         total_excl_tax = Decimal("90000")
         currency = "VND"

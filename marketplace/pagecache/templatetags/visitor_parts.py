@@ -29,6 +29,21 @@ def visitor_part(context, name: str, pk=None):
     return part_mark(name, html, pk)
 
 
+@register.simple_tag
+def basket_glance(basket) -> dict:
+    """The header's basket count and total, asked once. A basket never
+    saved (every cookie-less visitor's) has no lines, so nothing is read:
+    Oscar's `num_items` would build and run a query even for it, twice."""
+    if basket is None or basket.id is None:
+        return {"count": 0, "total": None, "currency": None}
+    count = basket.num_items
+    return {
+        "count": count,
+        "total": basket.total_excl_tax if count else None,
+        "currency": basket.currency,
+    }
+
+
 def _from_context(context, name: str, queryset, pk: int):
     found = context.get(name)
     if isinstance(found, queryset.model) and found.pk == pk:
