@@ -1,8 +1,10 @@
 """Factories built on Oscar's: certified products ready to list."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
@@ -69,3 +71,18 @@ def certified_product_create(
     search_text_refresh(type(product).objects.filter(pk=product.pk))
     product.refresh_from_db()
     return product
+
+
+SHOWN_TOTAL = re.compile(r'name="shown_total" value="(\d*)"')
+
+
+def checkout_shown(client, data: dict) -> dict:
+    """`data` with the total the checkout page shows for its province and
+    pickup, as "Đặt hàng" posts it back (the page's script fetches the same
+    summary whenever the shopper changes either)."""
+    query = {"province": data.get("province", "")}
+    if data.get("pickup"):
+        query["pickup"] = data["pickup"]
+    summary = client.get(reverse("checkout:summary"), query).content.decode()
+    found = SHOWN_TOTAL.search(summary)
+    return {**data, "shown_total": found.group(1) if found else ""}

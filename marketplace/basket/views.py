@@ -7,6 +7,9 @@ real POST form to Oscar's `basket:add`; with JavaScript, js/basket-add.js
 posts the same fields with the visitor's token straight to `basket:add`,
 so Oscar's add, its messages and its redirect are unchanged either way.
 
+`BasketView` adds the shipping rate table: the basket cannot price
+shipping (it depends on the delivery province, chosen at checkout), so it
+says how shipping is charged instead of Oscar's "free shipping, 0 ₫".
 Oscar's other basket views are found in oscar.apps.basket.views
 (`get_class` falls back to them).
 """
@@ -16,7 +19,10 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+from oscar.apps.basket.views import BasketView as OscarBasketView
 from oscar.core.loading import get_class, get_model
+
+from marketplace.order.shipping import shipping_rates
 
 AddToBasketForm = get_class("basket.forms", "AddToBasketForm")
 Product = get_model("catalogue", "Product")
@@ -59,4 +65,11 @@ class BasketAddConfirmView(TemplateView):
         params.pop("next", None)
         form = AddToBasketForm(self.request.basket, self.product, data=params or None)
         context.update(product=self.product, basket_form=form, next_url=self.next_url())
+        return context
+
+
+class BasketView(OscarBasketView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["shipping_rates"] = shipping_rates()
         return context

@@ -18,11 +18,13 @@ class CheckoutConfig(apps.CheckoutConfig):
         super().ready()
         self.checkout_view = get_class("checkout.views", "CheckoutView")
         self.thank_you_view = get_class("checkout.views", "ThankYouView")
+        self.summary_view = get_class("checkout.views", "CheckoutSummaryView")
         self.card_return_view = get_class("checkout.views", "CardReturnView")
 
     def get_urls(self):
         urls = [
             path("", self.checkout_view.as_view(), name="index"),
+            path("tong-tien/", self.summary_view.as_view(), name="summary"),
             path("card/return/", self.card_return_view.as_view(), name="card-return"),
             path("thank-you/", self.thank_you_view.as_view(), name="thank-you"),
         ]

@@ -4,8 +4,10 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -19,10 +21,13 @@ from marketplace.order.services import (
     CheckoutRefused,
     Delivery,
     PricesChanged,
+    TotalChanged,
     basket_purchasable_check,
     order_place,
+    quote_for_province,
+    quote_is_complete,
 )
-from marketplace.order.shipping import basket_needs_address, line_producer, parcels_plan
+from marketplace.order.shipping import basket_needs_address, line_producer, shipping_rates
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import PaymentsClient
 from marketplace.payments.models import PaymentAttempt
@@ -35,6 +40,8 @@ Order = get_model("order", "Order")
 
 SESSION_ORDER = "checkout_order_number"
 SESSION_ATTEMPT = "checkout_card_attempt"
+# A confirmed total above this is not a total this shop shows.
+MAX_TOTAL = 10**13
 
 
 def card_payments_enabled() -> bool:
@@ -113,20 +120,9 @@ class CheckoutView(FormView):
         # the running totals follow what was posted, valid or not yet
         province, pickup = "", frozenset()
         if form.is_bound:
-            province = request_params.choice(form.data.get("province"), PROVINCES_2025) or ""
-            pickup = frozenset(request_params.integers(form.data.getlist("pickup")))
-        plans = parcels_plan(self.basket, province=province, pickup_producer_ids=pickup)
-        shipping = sum(plan.charge for plan in plans) if province else None
+            province, pickup = _province_and_pickup(form.data)
         context.update(
-            basket=self.basket,
-            parcels=plans,
-            province_chosen=bool(province),
-            shipping_total=shipping,
-            order_total=(self.basket.total_incl_tax + shipping) if shipping is not None else None,
-            rates={
-                "hanoi": settings.SHIPPING_RATE_INNER_HANOI,
-                "other": settings.SHIPPING_RATE_OTHER_PROVINCES,
-            },
+            checkout_summary_context(self.request, self.basket, province=province, pickup=pickup)
         )
         return context
 
@@ -142,8 +138,15 @@ class CheckoutView(FormView):
             notes=data.get("notes", ""),
         )
         email = data.get("email") or (user.email if user else "")
+        shown_total = request_params.integer(form.data.get("shown_total"), high=MAX_TOTAL)
+        if shown_total is None:
+            # no total was on the page (no province yet, or no script to
+            # fetch one): show it, and place nothing until it is confirmed
+            return self.total_confirm(form)
         if data["payment"] == "card":
-            return self.card_payment(form, delivery=delivery, email=email, user=user)
+            return self.card_payment(
+                form, delivery=delivery, email=email, user=user, shown_total=shown_total
+            )
         try:
             order = order_place(
                 basket=self.basket,
@@ -152,8 +155,11 @@ class CheckoutView(FormView):
                 user=user,
                 pickup_producer_ids=form.pickup_ids(),
                 expected_prices_seen=False,
+                shown_total=shown_total,
                 request=self.request,
             )
+        except TotalChanged:
+            return self.total_confirm(form)
         except PricesChanged as changed:
             for change in changed.changes:
                 messages.warning(
@@ -169,7 +175,22 @@ class CheckoutView(FormView):
         self.request.session[SESSION_ORDER] = order.number
         return redirect(reverse("checkout:thank-you"))
 
-    def card_payment(self, form, *, delivery, email, user):
+    def total_confirm(self, form):
+        """The page again, with the total as it is now, and nothing placed:
+        the shopper is charged only a total they were shown."""
+        context = self.get_context_data(form=form)
+        if context["order_total"] is not None:
+            form.add_error(
+                None,
+                _(
+                    "Tổng cộng cần thanh toán là %(total)s (đã gồm phí vận chuyển). "
+                    "Hãy kiểm tra rồi bấm “Đặt hàng” lần nữa."
+                )
+                % {"total": _dong(context["order_total"])},
+            )
+        return self.render_to_response(context)
+
+    def card_payment(self, form, *, delivery, email, user, shown_total):
         """Open the basket's PaymentIntent and show Stripe's Payment Element;
         the order is placed by `fulfil` (webhook or return page)."""
         try:
@@ -180,8 +201,11 @@ class CheckoutView(FormView):
                 email=email,
                 user=user,
                 pickup_producer_ids=form.pickup_ids(),
+                shown_total=shown_total,
                 request=self.request,
             )
+        except TotalChanged:
+            return self.total_confirm(form)
         except (InsufficientStock, CheckoutRefused) as refused:
             form.add_error(None, str(refused))
             return self.form_invalid(form)
@@ -199,6 +223,53 @@ class CheckoutView(FormView):
                 "return_url": self.request.build_absolute_uri(reverse("checkout:card-return")),
             },
         )
+
+
+class CheckoutSummaryView(View):
+    """The checkout page's summary (parcels, shipping, total and the total
+    the form will confirm) for a province and pickup choice: the page's
+    script asks for it whenever the shopper changes either, so the total
+    on screen is always the server's quote, the same one the order uses."""
+
+    def get(self, request):
+        basket = frozen_basket_restore(request) or request.basket
+        if basket.is_empty:
+            return HttpResponse(status=204)
+        province, pickup = _province_and_pickup(request.GET)
+        try:
+            context = checkout_summary_context(request, basket, province=province, pickup=pickup)
+        except CheckoutRefused:
+            return HttpResponse(status=204)  # the page's own submit will say why
+        response = render(request, "checkout/partials/summary.html", context)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _province_and_pickup(data) -> tuple[str, frozenset[int]]:
+    province = request_params.choice(data.get("province"), PROVINCES_2025) or ""
+    pickup = frozenset(request_params.integers(data.getlist("pickup")))
+    return province, pickup
+
+
+def checkout_summary_context(request, basket, *, province: str, pickup: frozenset) -> dict:
+    """What the summary shows, from the quote an order would be placed at.
+    `order_total` is None until shipping is known (no province chosen)."""
+    user = request.user if request.user.is_authenticated else None
+    quote = quote_for_province(
+        basket, province=province, pickup_producer_ids=pickup, user=user, request=request
+    )
+    complete = quote_is_complete(basket, province)
+    return {
+        "basket": basket,
+        "parcels": quote.plans,
+        "province_chosen": bool(province),
+        "basket_total": quote.total.incl_tax - quote.shipping,
+        "shipping_total": quote.shipping if complete else None,
+        "order_total": quote.total.incl_tax if complete else None,
+        # whole đồng, unlocalised: what "Đặt hàng" posts back as shown
+        "shown_total": int(quote.total.incl_tax) if complete else None,
+        "rates": shipping_rates(),
+    }
 
 
 class CardReturnView(View):

@@ -32,6 +32,16 @@ class CheckoutRefused(Exception):
     """The basket cannot be ordered as it is; the message says why."""
 
 
+class TotalChanged(Exception):
+    """The order would cost other than the total the shopper was last shown
+    (a province, a pickup or a price changed since). Nothing is placed; the
+    page shows `quote` and the shopper confirms again."""
+
+    def __init__(self, quote):
+        super().__init__(quote.total.incl_tax)
+        self.quote = quote
+
+
 @dataclass(frozen=True)
 class Delivery:
     """Where the parcels go (a Vietnamese address: province, then ward)."""
@@ -98,20 +108,20 @@ def basket_purchasable_check(basket) -> None:
             raise CheckoutRefused(f"“{line.product.get_title()}”: {reason}")
 
 
-def checkout_quote(basket, *, delivery, pickup_producer_ids=frozenset(), user=None, request=None):
-    """Offers applied, parcels planned, the total the buyer pays (and the
-    amount a card payment must be for). Raises CheckoutRefused for an empty
-    basket or a missing address."""
+def quote_for_province(
+    basket, *, province: str, pickup_producer_ids=frozenset(), user=None, request=None
+) -> Quote:
+    """Offers applied, parcels planned for `province`, the total the buyer
+    pays: what the checkout page shows as the shopper picks a province,
+    before the rest of the address is typed. `checkout_quote` is this and
+    the address check, so the page and the order count the same way.
+    Raises CheckoutRefused for an empty or no longer purchasable basket."""
     if basket.is_empty:
         raise CheckoutRefused(_("Giỏ hàng đang trống."))
     strategy_ensure(basket, user=user, request=request)
     basket_purchasable_check(basket)
     Applicator().apply(basket, user, request)
-    if basket_needs_address(basket) and not (delivery.province and delivery.street):
-        raise CheckoutRefused(_("Cần địa chỉ giao hàng: tỉnh/thành, xã/phường và số nhà."))
-    plans = parcels_plan(
-        basket, province=delivery.province, pickup_producer_ids=pickup_producer_ids
-    )
+    plans = parcels_plan(basket, province=province, pickup_producer_ids=pickup_producer_ids)
     shipping = sum((plan.charge for plan in plans), Decimal(0))
     total = Price(
         currency=basket.currency,
@@ -119,6 +129,28 @@ def checkout_quote(basket, *, delivery, pickup_producer_ids=frozenset(), user=No
         incl_tax=basket.total_incl_tax + shipping,
     )
     return Quote(plans, shipping, total)
+
+
+def quote_is_complete(basket, province: str) -> bool:
+    """Whether a quote's shipping is known: a province is chosen, or
+    nothing in the basket ships."""
+    return bool(province) or not basket_needs_address(basket)
+
+
+def checkout_quote(basket, *, delivery, pickup_producer_ids=frozenset(), user=None, request=None):
+    """The quote an order is placed at (and a card payment is for). Raises
+    CheckoutRefused for an empty basket or a missing address."""
+    if basket.is_empty:
+        raise CheckoutRefused(_("Giỏ hàng đang trống."))
+    if basket_needs_address(basket) and not (delivery.province and delivery.street):
+        raise CheckoutRefused(_("Cần địa chỉ giao hàng: tỉnh/thành, xã/phường và số nhà."))
+    return quote_for_province(
+        basket,
+        province=delivery.province,
+        pickup_producer_ids=pickup_producer_ids,
+        user=user,
+        request=request,
+    )
 
 
 def _vietnam():
@@ -145,6 +177,7 @@ def order_place(
     payment_method: str = "cod",
     payment_state: str = "awaiting-cod",
     expected_prices_seen: bool = True,
+    shown_total: int | None = None,
     request=None,
 ):
     """Place `basket` as an order and return it; calling again for the
@@ -153,19 +186,30 @@ def order_place(
     Lines are repriced under the basket's row lock. If a price moved and the
     buyer has not seen it (`expected_prices_seen=False`), the new prices are
     committed and `PricesChanged` is raised, so the next "Đặt hàng" places
-    at the price shown."""
+    at the price shown. With `shown_total` (whole đồng: what the checkout
+    page last showed), an order that would cost anything else is not
+    placed: `TotalChanged` carries the quote to show instead."""
     with transaction.atomic():
         locked = Basket.objects.select_for_update().get(pk=basket.pk)
         if locked.status == Basket.SUBMITTED:
             return Order.objects.get(basket_id=basket.pk)
         changes = basket_reprice(strategy_ensure(basket, user=user, request=request))
         if not changes or expected_prices_seen:
+            quote = checkout_quote(
+                basket,
+                delivery=delivery,
+                pickup_producer_ids=pickup_producer_ids,
+                user=user,
+                request=request,
+            )
+            if shown_total is not None and quote.total.incl_tax != shown_total:
+                raise TotalChanged(quote)
             order = _order_create(
                 basket,
+                quote,
                 delivery=delivery,
                 email=email,
                 user=user,
-                pickup_producer_ids=pickup_producer_ids,
                 payment_method=payment_method,
                 payment_state=payment_state,
                 request=request,
@@ -180,17 +224,18 @@ def order_place(
 
 
 def _order_create(
-    basket, *, delivery, email, user, pickup_producer_ids, payment_method, payment_state, request
+    basket,
+    quote: Quote,
+    *,
+    delivery,
+    email,
+    user,
+    payment_method,
+    payment_state,
+    request,
 ):
-    """Oscar's order, with one parcel per producer, at the checkout quote
-    (call under the basket's row lock)."""
-    quote = checkout_quote(
-        basket,
-        delivery=delivery,
-        pickup_producer_ids=pickup_producer_ids,
-        user=user,
-        request=request,
-    )
+    """Oscar's order, with one parcel per producer, at `quote` (call under
+    the basket's row lock)."""
     return OrderCreator().place_order(
         basket,
         quote.total,

@@ -31,6 +31,11 @@ def rate_for(province: str) -> Decimal:
     return Decimal(settings.SHIPPING_RATE_OTHER_PROVINCES)
 
 
+def shipping_rates() -> dict[str, Decimal]:
+    """The rate table, for pages that explain it (basket, checkout)."""
+    return {"hanoi": rate_for(HANOI), "other": Decimal(settings.SHIPPING_RATE_OTHER_PROVINCES)}
+
+
 def line_producer(line):
     return line.stockrecord.partner.producer
 

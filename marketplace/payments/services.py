@@ -19,7 +19,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from marketplace.order.services import CheckoutRefused, Delivery, checkout_quote, order_place
+from marketplace.order.services import (
+    CheckoutRefused,
+    Delivery,
+    TotalChanged,
+    checkout_quote,
+    order_place,
+)
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import CURRENCY, PaymentsClient, whole_dong
 from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus
@@ -41,9 +47,14 @@ def card_payment_start(
     email: str,
     user=None,
     pickup_producer_ids=frozenset(),
+    shown_total: int | None = None,
     request=None,
 ) -> PaymentAttempt:
     """Freeze the basket and open (or reopen) its PaymentIntent for the quote.
+
+    With `shown_total` (what the checkout page last showed), a quote for
+    anything else opens nothing and raises `TotalChanged`, as `order_place`
+    does: the card is asked only for the total the shopper saw.
 
     The returned attempt carries `client_secret` for Stripe.js. It is set on
     the returned instance only and never stored (Stripe asks that it not be
@@ -71,6 +82,8 @@ def card_payment_start(
             user=user,
             request=request,
         )
+        if shown_total is not None and quote.total.incl_tax != shown_total:
+            raise TotalChanged(quote)
         if quote.total.currency.lower() != CURRENCY:
             raise CheckoutRefused(_("Thanh toán thẻ chỉ nhận đồng Việt Nam."))
         amount = whole_dong(quote.total.incl_tax)

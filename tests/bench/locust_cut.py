@@ -29,9 +29,11 @@ from locust import HttpUser, between, events, task
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.faults.site import (  # noqa: E402 (after the path above)
+    CHECKOUT_SUMMARY_PATH,
     ORDER_NUMBER,
     checkout_form,
     cookies_allow_secure_over_http,
+    shown_total,
 )
 
 PRODUCTS = json.loads(Path(os.environ.get("LOCUST_CUT_PRODUCTS", "/dev/null")).read_text() or "[]")
@@ -120,9 +122,15 @@ class Shopper(HttpUser):
             timeout=TIMEOUT,
         )
         self.client.get("/shop/checkout/", name="/shop/checkout/", timeout=TIMEOUT)
+        # the page's script fetches the total for the province picked
+        summary = self.client.get(
+            CHECKOUT_SUMMARY_PATH, name="/shop/checkout/tong-tien/", timeout=TIMEOUT
+        )
         placed = self.client.post(
             "/shop/checkout/",
-            data=checkout_form(email_address=self.email, csrf=csrf),
+            data=checkout_form(
+                email_address=self.email, csrf=csrf, shown=shown_total(summary.text or "")
+            ),
             name="POST /shop/checkout/",
             allow_redirects=False,  # the session cookie comes with this answer
             timeout=TIMEOUT,

@@ -8,7 +8,7 @@ from oscar.core.loading import get_model
 
 from marketplace.payments.models import PaymentAttempt
 from tests.checkout.test_checkout_page import FORM, _add
-from tests.factories import certified_product_create
+from tests.factories import certified_product_create, checkout_shown
 from tests.payments.conftest import WEBHOOK_SECRET, event, payment_intent, signed_post
 
 Order = get_model("order", "Order")
@@ -43,7 +43,9 @@ def test_card_checkout_shows_the_payment_element_then_the_webhook_places_the_ord
     _add(client, khan)
     assert 'value="card"' in client.get(reverse("checkout:index")).content.decode()
     # when the shopper chooses card
-    page = client.post(reverse("checkout:index"), {**FORM, "payment": "card"})
+    page = client.post(
+        reverse("checkout:index"), checkout_shown(client, {**FORM, "payment": "card"})
+    )
     html = page.content.decode()
     # then Stripe's Payment Element is shown for the whole-đồng total, basket frozen
     attempt = PaymentAttempt.objects.get()
@@ -70,7 +72,7 @@ def test_card_checkout_shows_the_payment_element_then_the_webhook_places_the_ord
 
 def test_someone_elses_payment_intent_on_the_return_page_is_refused(client, khan, card_keys):
     _add(client, khan)
-    client.post(reverse("checkout:index"), {**FORM, "payment": "card"})
+    client.post(reverse("checkout:index"), checkout_shown(client, {**FORM, "payment": "card"}))
     attempt = PaymentAttempt.objects.get()
     stranger = type(client)()
     response = stranger.get(
@@ -81,10 +83,10 @@ def test_someone_elses_payment_intent_on_the_return_page_is_refused(client, khan
 
 def test_leaving_the_card_page_gives_the_basket_back_for_cod(client, khan, card_keys):
     _add(client, khan)
-    client.post(reverse("checkout:index"), {**FORM, "payment": "card"})
+    client.post(reverse("checkout:index"), checkout_shown(client, {**FORM, "payment": "card"}))
     # back on the checkout page, the basket is there again and COD works
     page = client.get(reverse("checkout:index"))
     assert page.status_code == 200 and "Khăn lụa Vạn Phúc" in page.content.decode()
-    placed = client.post(reverse("checkout:index"), FORM)
+    placed = client.post(reverse("checkout:index"), checkout_shown(client, FORM))
     assert placed.status_code == 302
     assert Order.objects.get().payment_method == "cod"

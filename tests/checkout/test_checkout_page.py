@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from tests.factories import certified_product_create, producer_create
+from tests.factories import certified_product_create, checkout_shown, producer_create
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -58,7 +58,7 @@ def test_guest_cod_checkout_places_the_order_and_mails_it(
     assert "HTX Gốm Bát Tràng" in html and "HTX Lụa Vạn Phúc" in html
     # when they fill in a Vietnamese address and choose COD
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("checkout:index"), FORM)
+        response = client.post(reverse("checkout:index"), checkout_shown(client, FORM))
     # then one order is placed and the confirmation page shows its number
     assert response.status_code == 302 and response["Location"] == reverse("checkout:thank-you")
     order = Order.objects.get()
@@ -74,7 +74,9 @@ def test_guest_cod_checkout_places_the_order_and_mails_it(
 
 def test_an_invalid_phone_number_is_refused_with_a_clear_error(client, products):
     _add(client, products["lua"])
-    response = client.post(reverse("checkout:index"), {**FORM, "phone": "12345"})
+    response = client.post(
+        reverse("checkout:index"), checkout_shown(client, {**FORM, "phone": "12345"})
+    )
     assert response.status_code == 200
     assert "Hãy nhập số điện thoại Việt Nam" in response.content.decode()
     assert not Order.objects.exists()
@@ -82,7 +84,9 @@ def test_an_invalid_phone_number_is_refused_with_a_clear_error(client, products)
 
 def test_a_missing_province_is_refused(client, products):
     _add(client, products["lua"])
-    response = client.post(reverse("checkout:index"), {**FORM, "province": ""})
+    response = client.post(
+        reverse("checkout:index"), checkout_shown(client, {**FORM, "province": ""})
+    )
     assert response.status_code == 200 and not Order.objects.exists()
     assert "form-field--error" in response.content.decode()
 
@@ -94,26 +98,28 @@ def test_pickup_is_offered_only_for_producers_that_allow_it(client, products):
     gom_id = products["gom"].stockrecords.get().partner.producer.pk
     lua_id = products["lua"].stockrecords.get().partner.producer.pk
     assert f'value="{gom_id}"' in html and f'value="{lua_id}"' not in html
-    client.post(reverse("checkout:index"), {**FORM, "pickup": [str(gom_id)]})
+    client.post(
+        reverse("checkout:index"), checkout_shown(client, {**FORM, "pickup": [str(gom_id)]})
+    )
     assert Order.objects.get().shipping_incl_tax == Decimal(25000)
 
 
 def test_a_price_changed_since_the_basket_is_shown_before_ordering(client, products):
     _add(client, products["lua"])
     StockRecord.objects.filter(product=products["lua"]).update(price=Decimal("350000"))
-    shown = client.post(reverse("checkout:index"), FORM, follow=True)
+    shown = client.post(reverse("checkout:index"), checkout_shown(client, FORM), follow=True)
     html = shown.content.decode()
     assert "đã đổi từ 320.000" in html and "350.000" in html
     assert not Order.objects.exists()
     # a second "Đặt hàng" after seeing the new price places the order at it
-    client.post(reverse("checkout:index"), FORM)
+    client.post(reverse("checkout:index"), checkout_shown(client, FORM))
     assert Order.objects.get().total_incl_tax == Decimal(350000 + 25000)
 
 
 def test_a_second_post_of_the_same_checkout_places_no_second_order(client, products):
     _add(client, products["lua"])
-    first = client.post(reverse("checkout:index"), FORM)
-    second = client.post(reverse("checkout:index"), FORM)
+    first = client.post(reverse("checkout:index"), checkout_shown(client, FORM))
+    second = client.post(reverse("checkout:index"), checkout_shown(client, FORM))
     assert first.status_code == second.status_code == 302
     assert Order.objects.count() == 1
 
@@ -133,7 +139,7 @@ def test_a_guest_follows_each_parcel_from_the_confirmation_link(client, products
     # given a guest order across two producers
     _add(client, products["gom"])
     _add(client, products["lua"])
-    client.post(reverse("checkout:index"), FORM)
+    client.post(reverse("checkout:index"), checkout_shown(client, FORM))
     order = Order.objects.get()
     thanks = client.get(reverse("checkout:thank-you")).content.decode()
     status_form = reverse(

@@ -32,9 +32,15 @@ def _checkout_cod(page, base_url: str) -> str:
     page.get_by_label("Xã/phường").fill("Phường Tây Hồ")
     page.get_by_label("Số nhà, tên đường").fill("12 Quảng An")
     page.get_by_label("Thanh toán khi nhận hàng (COD)").check()
+    # the province's total, fetched by js/checkout-total.js, is on screen
+    page.get_by_test_id("order-total").wait_for()
     page.get_by_test_id("place-order").click()
     page.wait_for_url("**/checkout/thank-you/")
     return page.get_by_test_id("order-number").inner_text()
+
+
+def _dong(text: str) -> int:
+    return int("".join(ch for ch in text if ch.isdigit()))
 
 
 def test_search_to_cod_confirmation_with_one_then_two_producers(browser, live_demo):
@@ -56,4 +62,38 @@ def test_search_to_cod_confirmation_with_one_then_two_producers(browser, live_de
     assert {p.producer_id for p in second.parcels.all()} == {
         line.partner.producer.pk for line in second.lines.all()
     }
+    page.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_total_charged_is_the_last_total_shown_after_two_province_changes(
+    browser, live_demo, width
+):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _buy_first_result(page, live_demo.url, "lua van phuc")
+    page.goto(live_demo.url + "/shop/checkout/")
+    page.get_by_label("Họ và tên người nhận").fill("Trần Văn Minh")
+    page.get_by_label("Số điện thoại").fill("0987 654 321")
+    page.get_by_label("Email (nhận xác nhận đơn hàng)").fill(f"minh{width}@example.vn")
+    page.get_by_label("Xã/phường").fill("Phường Phú Hội")
+    page.get_by_label("Số nhà, tên đường").fill("3 Lê Lợi")
+    total = page.get_by_test_id("order-total")
+    # Hà Nội first, then Huế: the summary follows each choice
+    page.get_by_label("Tỉnh/thành phố").select_option("Hà Nội")
+    total.wait_for()
+    in_hanoi = _dong(total.inner_text())
+    page.get_by_label("Tỉnh/thành phố").select_option("Huế")
+    page.wait_for_function(
+        "n => { const el = document.querySelector('[data-testid=order-total]');"
+        " return el && el.textContent.replace(/\\D/g, '') !== String(n); }",
+        arg=in_hanoi,
+    )
+    last_shown = _dong(total.inner_text())
+    assert last_shown - in_hanoi == 40000 - 25000  # one parcel, Huế's rate over Hà Nội's
+    page.get_by_test_id("place-order").click()
+    page.wait_for_url("**/checkout/thank-you/")
+    order = Order.objects.get(number=page.get_by_test_id("order-number").inner_text())
+    assert order.total_incl_tax == last_shown
+    # and nothing on the page is wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.close()

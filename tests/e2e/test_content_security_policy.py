@@ -105,6 +105,8 @@ def _checkout_form_fill(page):
     page.get_by_label("Tỉnh/thành phố").select_option("Hà Nội")
     page.get_by_label("Xã/phường").fill("Phường Tây Hồ")
     page.get_by_label("Số nhà, tên đường").fill("12 Quảng An")
+    # the province's total, fetched by js/checkout-total.js, is what the order confirms
+    page.get_by_test_id("order-total").wait_for()
 
 
 def _basket_add_first_product(watch, base):

@@ -12,12 +12,14 @@ import stripe
 
 from tests.faults.matrix import CLIENT_TIMEOUT, Outcome
 from tests.faults.site import (
+    CHECKOUT_SUMMARY_PATH,
     ORDER_NUMBER,
     VIETNAMESE_ERROR_PAGE,
     WEBHOOK_SECRET,
     Site,
     checkout_form,
     cookies_allow_secure_over_http,
+    shown_total,
 )
 
 _PRODUCT_PATH = re.compile(r"/shop/[^/?]+_\d+/")
@@ -92,9 +94,15 @@ def card_attempt_open(site, catalogue, email_address: str) -> dict:
         data={"csrfmiddlewaretoken": visit.csrf, "quantity": 1},
     )
     visit.get("/shop/checkout/")
+    summary = visit.get(CHECKOUT_SUMMARY_PATH)
     page = visit.post(
         "/shop/checkout/",
-        data=checkout_form(email_address=email_address, csrf=visit.csrf, payment="card"),
+        data=checkout_form(
+            email_address=email_address,
+            csrf=visit.csrf,
+            shown=shown_total(summary.text if summary is not None else ""),
+            payment="card",
+        ),
     )
     rows = site.sql(
         "SELECT payment_intent_id, amount FROM payments_paymentattempt "
@@ -117,14 +125,20 @@ def cod_checkout(site, catalogue, email_address: str) -> tuple[Visit, str | None
             data={"csrfmiddlewaretoken": visit.csrf, "quantity": 1},
         ),
         lambda: visit.get("/shop/checkout/"),
+        # the page's script fetches the total for the province picked
+        lambda: visit.get(CHECKOUT_SUMMARY_PATH),
         lambda: visit.post(
-            "/shop/checkout/", data=checkout_form(email_address=email_address, csrf=visit.csrf)
+            "/shop/checkout/",
+            data=checkout_form(email_address=email_address, csrf=visit.csrf, shown=shown),
         ),
     )
+    shown = ""
     for step in steps:
         response = step()
         if response is None or response.status_code >= 400:
             return visit, None
+        if response.request.path_url.startswith("/shop/checkout/tong-tien/"):
+            shown = shown_total(response.text)
     if response.status_code != 302:
         return visit, None
     thanks = visit.get(response.headers["Location"])

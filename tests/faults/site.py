@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import psycopg
 import redis
@@ -262,14 +262,29 @@ PRODUCT_LINK = re.compile(r'href="(/shop/[^"/?#]+_(\d+)/)"')
 VIETNAMESE_ERROR_PAGE = "Đã có lỗi xảy ra"
 
 
-def checkout_form(*, email_address: str, csrf: str, payment: str = "cod") -> dict:
-    """The one-page checkout as a shopper in Hà Nội fills it in."""
+CHECKOUT_PROVINCE = "Hà Nội"
+# The checkout summary for that province, which the page's script fetches
+# when the province is picked (js/checkout-total.js), and the total in it
+# that "Đặt hàng" posts back: the order is placed only at that total.
+CHECKOUT_SUMMARY_PATH = "/shop/checkout/tong-tien/?" + urlencode({"province": CHECKOUT_PROVINCE})
+SHOWN_TOTAL = re.compile(r'name="shown_total" value="(\d*)"')
+
+
+def shown_total(summary_html: str) -> str:
+    found = SHOWN_TOTAL.search(summary_html or "")
+    return found.group(1) if found else ""
+
+
+def checkout_form(*, email_address: str, csrf: str, shown: str = "", payment: str = "cod") -> dict:
+    """The one-page checkout as a shopper in Hà Nội fills it in, confirming
+    the total `shown` (from the summary at CHECKOUT_SUMMARY_PATH)."""
     return {
+        "shown_total": shown,
         "csrfmiddlewaretoken": csrf,
         "name": "Khách thử lỗi",
         "phone": "0912345678",
         "email": email_address,
-        "province": "Hà Nội",
+        "province": CHECKOUT_PROVINCE,
         "ward": "Phường Tây Hồ",
         "street": "1 Quảng An",
         "payment": payment,

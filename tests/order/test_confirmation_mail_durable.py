@@ -15,7 +15,7 @@ from oscar.core.loading import get_model
 from marketplace.outbox.models import OutboxTask
 from marketplace.outbox.services import outbox_run
 from marketplace.outbox.tasks import outbox_run_task, outbox_sweep_task
-from tests.factories import certified_product_create, producer_create
+from tests.factories import certified_product_create, checkout_shown, producer_create
 
 Order = get_model("order", "Order")
 
@@ -42,7 +42,7 @@ def product():
 def _checkout(client, product):
     response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
     assert response.status_code == 302
-    return client.post(reverse("checkout:index"), FORM)
+    return client.post(reverse("checkout:index"), checkout_shown(client, FORM))
 
 
 def _minutes_pass(minutes=5):
