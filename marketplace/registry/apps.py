@@ -9,3 +9,10 @@ class RegistryConfig(AppConfig):
     label = "registry"
     verbose_name = _("Hệ thống OCOP quốc gia")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from marketplace.registry.certificate_numbers import sqlite_function_register
+
+        connection_created.connect(sqlite_function_register, dispatch_uid="ocop-number-key")

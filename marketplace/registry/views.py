@@ -11,6 +11,7 @@ from oscar.core.loading import get_model
 
 from catalogue.managers import today_in_vietnam
 from marketplace.core import request_params
+from marketplace.registry.certificate_numbers import NumberKey, number_key
 from marketplace.registry.models import Certificate
 
 MAX_RESULTS = 20
@@ -45,20 +46,22 @@ def _certificates(today):
 
 
 def certificate_lookup(request):
-    """Search certificates by number (exact first, then partial), ignoring case.
+    """Search certificates by number (exact first, then partial), as a phone
+    types it: case, accents, Đ/D and spaces do not matter (number keys,
+    marketplace/registry/certificate_numbers.py).
 
-    Both lookups are answered by indexes on `UPPER(number)` (registry
-    migration 0008): a b-tree for the exact match and, on PostgreSQL with
+    Both lookups are answered by indexes on the key's expression (registry
+    migration 0009): a b-tree for the exact match and, on PostgreSQL with
     pg_trgm, a trigram index for the partial one, so no lookup reads the
     whole certificate table."""
     query = request_params.text(request.GET.get("so"), max_length=100, clip=True) or ""
+    key = number_key(query)
     today = today_in_vietnam()
     results = []
-    if query:
-        found = list(_certificates(today).filter(number__iexact=query).order_by("pk")) or list(
-            _certificates(today)
-            .filter(number__icontains=query)
-            .order_by("-issued_on", "-pk")[:MAX_RESULTS]
+    if key:
+        keyed = _certificates(today).alias(number_key=NumberKey("number"))
+        found = list(keyed.filter(number_key=key).order_by("pk")) or list(
+            keyed.filter(number_key__contains=key).order_by("-issued_on", "-pk")[:MAX_RESULTS]
         )
         for cert in found:
             code, label = _live_status(cert, today)

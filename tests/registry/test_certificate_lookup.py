@@ -1,7 +1,8 @@
 """The public certificate lookup (`/chung-nhan/?so=…`) costs a fixed handful
 of queries however many certificates a number matches (a provincial
 decision covers dozens of products), and reads the certificate table
-through its index on the normalised number, never whole (issue 14)."""
+through its index on the number key, never whole (issue 14); and finds a
+number however a phone types it (issue 15)."""
 
 from datetime import date, timedelta
 
@@ -93,16 +94,69 @@ def test_a_certificate_lookup_reads_the_certificate_table_through_its_indexes(cl
     wanted = Certificate.objects.get(registry_id=9_012_345)
     lookups = {
         # a whole number, in another case (the QR code's link)
-        wanted.number.replace("UBND", "ubnd"): "registry_certificate_number_upper",
-        # part of a number
-        "9012345/q": "registry_certificate_number_upper_trgm",
+        wanted.number.replace("UBND", "ubnd"): "registry_certificate_number_key",
+        # part of a number, typed without Đ
+        "9012345/qd": "registry_certificate_number_key_trgm",
     }
     for so, index in lookups.items():
         # when a shopper looks it up
         selects = _lookup_selects(client, so, wanted.name)
-        # then PostgreSQL answers from an index on UPPER(number), reading no
+        # then PostgreSQL answers from an index on the number key, reading no
         # whole table of products or certificates
         for sql in selects:
             plan = query_plan(sql)
             assert not whole_table_reads(plan), plan
         assert index in indexes_used(query_plan(selects[-1])), so
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "4315/QĐ-BNN-KTHT",  # as printed
+        "4315/qd-bnn-ktht",  # a phone keyboard: no Đ, lower case
+        "4315/QD-BNN-KTHT",
+        " 4315 / qđ-BNN-KTHT ",  # stray spaces
+        "4315/Qđ-bnn-ktht",
+    ],
+)
+def test_a_decision_number_is_found_however_a_phone_types_it(client, typed):
+    product = certified_product_create(title="Trà hoa sen Tây Hồ")
+    Certificate.objects.filter(product=product).update(number="4315/QĐ-BNN-KTHT")
+    html = client.get("/chung-nhan/", {"so": typed}).content.decode()
+    assert html.count('data-testid="lookup-result"') == 1 and product.title in html
+
+
+def test_part_of_a_number_typed_without_accents_finds_it(client):
+    product = certified_product_create(title="Gạo tám xoan Hải Hậu")
+    Certificate.objects.filter(product=product).update(number="88/QĐ-UBND Nam Định")
+    html = client.get("/chung-nhan/", {"so": "qd-ubnd nam dinh"}).content.decode()
+    assert html.count('data-testid="lookup-result"') == 1 and product.title in html
+    assert 'data-testid="lookup-result"' not in (
+        client.get("/chung-nhan/", {"so": "qd-ubnd ha noi"}).content.decode()
+    )
+
+
+def test_the_database_folds_numbers_exactly_as_python_does(db):
+    # the SQL behind the index and the Python behind what was typed agree,
+    # letter by letter, and the migration's frozen copy is the same table
+    import importlib
+
+    from django.db.models import Value
+
+    from marketplace.registry.certificate_numbers import (
+        MARKED_LETTERS,
+        PLAIN_LETTERS,
+        NumberKey,
+        number_key,
+    )
+
+    frozen = importlib.import_module(
+        "marketplace.registry.migrations.0009_certificate_number_key_indexes"
+    )
+    assert (frozen.MARKED, frozen.PLAIN) == (MARKED_LETTERS, PLAIN_LETTERS)
+    sample = "Số 12/QĐ-UBND tỉnh Thừa Thiên Huế " + MARKED_LETTERS
+    in_sql = Certificate.objects.annotate(key=NumberKey(Value(sample))).values_list(
+        "key", flat=True
+    )
+    certified_product_create(title="Một sản phẩm")
+    assert list(in_sql) == [number_key(sample)]
