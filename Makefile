@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links that leave the site (the order mail's) point where `make run` serves.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 # Where `make test` finds the services `.ci/services.sh start` runs.
 TEST_ENV := DJANGO_SETTINGS_MODULE=marketplace.settings.test \
@@ -29,9 +31,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_setup
-	@echo "Serving on http://$(HOST):$(PORT)/ (shop: /shop/, dashboard: /dashboard/, CMS: /cms-admin/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py demo_setup
+	@echo "Serving on $(SITE_URL)/ (shop: /shop/, dashboard: /dashboard/, CMS: /cms-admin/)"
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 services:
 	.ci/services.sh install

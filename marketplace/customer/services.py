@@ -56,7 +56,7 @@ def _enqueue_after_commit(task, *args) -> None:
 def _site_url(path: str) -> str:
     # The configured base URL, never the request's Host header: a forged
     # Host would otherwise put an attacker's domain in the mailed link.
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _mail(*, template: str, address: str, context: dict) -> None:

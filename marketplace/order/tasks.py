@@ -26,7 +26,7 @@ def order_confirmation_mail_task(order_id: int) -> bool:
             "order": order,
             "parcels": order.parcels.select_related("producer").order_by("pk"),
             "lines": order.lines.order_by("pk"),
-            "status_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + order_status_url(order),
+            "status_url": settings.SITE_URL.rstrip("/") + order_status_url(order),
         }
         subject = render_to_string("order/emails/confirmation_subject.txt", context).strip()
         body = render_to_string("order/emails/confirmation_body.txt", context)

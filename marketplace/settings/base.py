@@ -545,7 +545,10 @@ OSCAR_SLUG_MAP = {"đ": "d", "Đ": "D"}
 # --- Wagtail ---------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "Chợ OCOP"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+# Where the site is served, for links that leave it (mails, the admin's own):
+# `SITE_URL`, or Wagtail's name for it; `make run` sets it to its host and port.
+SITE_URL = env("SITE_URL", default=env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000"))
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 # Page search: OpenSearch in the full stack, the database in the embedded
 # default. With OpenSearch, a "database" entry stays configured so Wagtail's
@@ -728,6 +731,13 @@ LOGGING = {
         # opensearch-py logs every request at INFO: a line per search, a
         # measurable cost on the search page (issue 14). Failures still log.
         "opensearch": {"level": "WARNING"},
+        # a line per stock record saved ("Sending alerts for …", "Sent 0
+        # notifications") and per task run in-process (Wagtail's search and
+        # reference-index tasks, Celery's eager ones): 172 lines of `make run`
+        # noise around the one that says where the site is (issue 15)
+        "oscar.alerts": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
     },
 }
 WAGTAILADMIN_URL_PREFIX = "/cms-admin/"

@@ -43,7 +43,9 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = False
 
 OPENSEARCH_URL = env("OPENSEARCH_URL")
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL")
+# required: SITE_URL, or WAGTAILADMIN_BASE_URL as compose sets it
+SITE_URL = env("SITE_URL", default="") or env("WAGTAILADMIN_BASE_URL")
+WAGTAILADMIN_BASE_URL = SITE_URL
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

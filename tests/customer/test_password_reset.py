@@ -31,7 +31,7 @@ def test_the_reset_mail_is_enqueued_not_sent_in_the_request(
 def test_the_worker_mails_a_working_link_to_known_addresses_only(
     client, shopper, settings, django_capture_on_commit_callbacks
 ):
-    settings.WAGTAILADMIN_BASE_URL = "https://cho-ocop.vn"
+    settings.SITE_URL = "https://cho-ocop.vn"
 
     # when: the task runs (eagerly here); the request names a forged host
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,5 +1,6 @@
 """`manage.py demo_setup`: the embedded default's demo content and operator."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from marketplace.core import demo_data
@@ -27,6 +28,6 @@ class Command(BaseCommand):
                 f"snapshot, {result.products_priced} given demo prices. "
                 f"Operator: {demo_data.OPERATOR_EMAIL} / "
                 f"{operator_password if result.operator_created else '(unchanged)'} "
-                "at http://127.0.0.1:8000/dashboard/ and /cms-admin/"
+                f"at {settings.SITE_URL.rstrip('/')}/dashboard/ and /cms-admin/"
             )
         )
