@@ -16,7 +16,7 @@ from stripe import StripeError
 
 from marketplace.checkout.forms import CheckoutForm
 from marketplace.core import request_params
-from marketplace.order.links import order_status_url
+from marketplace.order.links import order_email_remember, order_status_url
 from marketplace.order.services import (
     CheckoutRefused,
     Delivery,
@@ -173,6 +173,7 @@ class CheckoutView(FormView):
             form.add_error(None, str(refused))
             return self.form_invalid(form)
         self.request.session[SESSION_ORDER] = order.number
+        order_email_remember(self.request, order)
         return redirect(reverse("checkout:thank-you"))
 
     def total_confirm(self, form):
@@ -295,6 +296,7 @@ class CardReturnView(View):
             order = attempt.order if attempt.order_id else None
         if order is not None:
             request.session[SESSION_ORDER] = order.number
+            order_email_remember(request, order)
             return redirect(reverse("checkout:thank-you"))
         return render(request, "checkout/card_pending.html", {"attempt": attempt}, status=202)
 

@@ -24,6 +24,7 @@ from marketplace.customer.services import (
     account_for_activation,
     account_register,
 )
+from marketplace.order.links import ORDER_EMAIL_SESSION_KEY
 
 
 class AccountAuthView(oscar_views.AccountAuthView):
@@ -123,3 +124,29 @@ class OrderLineView(oscar_views.OrderLineView):
 
     def get(self, request, *args, **kwargs):
         return redirect("customer:order", order_number=self.kwargs["order_number"])
+
+
+class AnonymousOrderFormView(oscar_views.AnonymousOrderFormView):
+    """The order link a guest's mail carries (order number and hash) asks
+    for the order's email, in the shop's layout. The browser that placed
+    the order already said it at checkout (the checkout keeps it in the
+    session, as this form does), so there the link opens the order at once."""
+
+    template_name = "oscar/customer/anon_order_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.get_object() is not None:
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["email"].label = _("Email đã dùng khi đặt hàng")
+        return form
+
+    def form_valid(self, form):
+        self.request.session[ORDER_EMAIL_SESSION_KEY] = form.cleaned_data["email"]
+        if self.get_object() is None:
+            form.add_error(None, _("Không có đơn hàng này với email đó."))
+            return self.form_invalid(form)
+        return redirect(self.get_success_url())

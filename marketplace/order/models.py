@@ -30,6 +30,15 @@ class ParcelStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã huỷ")
 
 
+# The order a parcel's statuses come in, for the buyer's timeline.
+PARCEL_STEPS = (
+    ParcelStatus.PLACED,
+    ParcelStatus.PACKED,
+    ParcelStatus.SHIPPED,
+    ParcelStatus.DELIVERED,
+)
+
+
 class Order(AbstractOrder):
     payment_method = models.CharField(
         _("hình thức thanh toán"),
@@ -86,6 +95,25 @@ class Parcel(models.Model):
     def lines(self):
         """This parcel's order lines: the producer's own, never the others'."""
         return self.order.lines.filter(partner__producer=self.producer_id)
+
+    def timeline(self) -> list[dict]:
+        """The steps the buyer follows: placed, packed, shipped (with the
+        tracking number), delivered; each "done", "current" or "todo". A
+        cancelled parcel shows where it stopped."""
+        if self.status == ParcelStatus.CANCELLED:
+            return [
+                {"label": ParcelStatus.PLACED.label, "state": "done", "note": ""},
+                {"label": ParcelStatus.CANCELLED.label, "state": "current", "note": ""},
+            ]
+        reached = PARCEL_STEPS.index(self.status)
+        return [
+            {
+                "label": step.label,
+                "state": "done" if n < reached else "current" if n == reached else "todo",
+                "note": self.tracking_number if step == ParcelStatus.SHIPPED else "",
+            }
+            for n, step in enumerate(PARCEL_STEPS)
+        ]
 
 
 from oscar.apps.order.models import *  # noqa: E402,F403

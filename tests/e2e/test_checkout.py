@@ -94,6 +94,12 @@ def test_the_total_charged_is_the_last_total_shown_after_two_province_changes(
     page.wait_for_url("**/checkout/thank-you/")
     order = Order.objects.get(number=page.get_by_test_id("order-number").inner_text())
     assert order.total_incl_tax == last_shown
-    # and nothing on the page is wider than the screen
+    # and the thank-you page lists the order, no wider than the screen
+    assert page.get_by_test_id("parcel").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # and the same browser follows the order without typing its email again
+    page.get_by_test_id("order-status-link").click()
+    page.get_by_test_id("order-summary").wait_for()
+    assert "Đã đặt" in page.get_by_test_id("parcel-status").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.close()
