@@ -66,7 +66,7 @@ OSCAR_APPS = [
     "marketplace.dashboard.orders.apps.OrdersDashboardConfig",
     "marketplace.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
-    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "marketplace.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
     "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
     "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
@@ -479,6 +479,10 @@ OSCAR_HOMEPAGE = "/"
 OSCAR_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@ocop.local")
 DEFAULT_FROM_EMAIL = OSCAR_FROM_EMAIL
 OSCAR_ALLOW_ANON_CHECKOUT = True
+# Reviews come from buyers only (catalogue.models.Product.is_review_permitted)
+# and show once an operator approved them.
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = True
 OSCAR_PRODUCTS_PER_PAGE = 24
 
 
@@ -486,6 +490,21 @@ def _in_workspace(user, *args, **kwargs) -> bool:
     from marketplace.producers.workspace.access import in_workspace
 
     return in_workspace(user)
+
+
+def _navigation_without(navigation: list, url_names: set) -> list:
+    """Oscar's dashboard menu with the entries for `url_names` left out."""
+    kept = []
+    for item in navigation:
+        if item.get("url_name") in url_names:
+            continue
+        if "children" in item:
+            item = {
+                **item,
+                "children": [c for c in item["children"] if c.get("url_name") not in url_names],
+            }
+        kept.append(item)
+    return kept
 
 
 OSCAR_DASHBOARD_NAVIGATION = [
@@ -509,7 +528,9 @@ OSCAR_DASHBOARD_NAVIGATION = [
             )
         ],
     },
-    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    # Oscar's menu, less its partner list: every OCOP producer is a partner,
+    # and operators reach producers through "Chủ thể và lời mời" below.
+    *_navigation_without(OSCAR_DASHBOARD_NAVIGATION, {"dashboard:partner-list"}),  # noqa: F405
     {
         "label": _("Hệ thống OCOP"),
         "icon": "fas fa-certificate",
@@ -550,6 +571,8 @@ WAGTAIL_SITE_NAME = "Chợ OCOP"
 SITE_URL = env("SITE_URL", default=env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000"))
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
+# ASCII page slugs, folded from Vietnamese titles (cms/pages/common.py).
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Page search: OpenSearch in the full stack, the database in the embedded
 # default. With OpenSearch, a "database" entry stays configured so Wagtail's
 # signal handlers keep its index fresh too, and `cms.search.pages_search`

@@ -45,6 +45,9 @@ class PolicyWatch:
 
     def __init__(self, browser):
         self.violations: list[str] = []
+        # script errors and console errors, by page: the back-office crawl
+        # fails on these too (issue 15: Oscar's order page threw one)
+        self.errors: list[str] = []
         self.visited: list[str] = []
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.context.expose_binding(
@@ -53,10 +56,13 @@ class PolicyWatch:
         self.context.add_init_script(LISTENER)
         self.context.on("console", self._console)
         self.page = self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(f"{self.page.url}: {error}"))
 
     def _console(self, message):
         if CONSOLE_VIOLATION.search(message.text):
             self.violations.append(f"console: {message.text}")
+        elif message.type == "error":
+            self.errors.append(f"{self.page.url}: console: {message.text}")
 
     def settle(self):
         """Let late resources and their violation events arrive."""
@@ -227,6 +233,7 @@ def test_account_pages_and_oscar_dashboard_raise_no_policy_violation(
             "/dashboard/reports/",
         ):
             watch.visit(base + path)
+    assert not watch.errors, "\n".join(watch.errors)
 
 
 def _wagtail_walk(watch, base):
@@ -252,3 +259,4 @@ def _wagtail_walk(watch, base):
 def test_wagtail_admin_raises_no_policy_violation(watch, live_demo):
     with watch.walk():
         _wagtail_walk(watch, live_demo.url)
+    assert not watch.errors, "\n".join(watch.errors)
