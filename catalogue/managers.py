@@ -46,6 +46,28 @@ class ProductQuerySet(OscarProductQuerySet):
         what the producer's workspace shows and may edit."""
         return self.filter(certificate__producer=producer)
 
+    def beside(self, product, *, limit: int = 4):
+        """Up to `limit` ids of other products from `product`'s producer, for
+        its page's "more from this producer" (ask `listable()` first)."""
+        return list(
+            self.filter(certificate__producer_id=product.certificate.producer_id)
+            .exclude(pk=product.pk)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    def related_to(self, product, *, limit: int = 4):
+        """Up to `limit` ids of products in `product`'s sector from other
+        producers, newest first, for its page's "related products" (ask
+        `listable()` first). Walks the primary key, so it stops at the
+        first few matches rather than sorting the sector."""
+        return list(
+            self.filter(certificate__sector=product.certificate.sector)
+            .exclude(certificate__producer_id=product.certificate.producer_id)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
     def listable(self, on: date | None = None):
         """Products a consumer may see and buy on `on` (default: today in Vietnam).
 

@@ -6,6 +6,7 @@ Declared before the star import so Oscar uses our Product (design.md §8).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.core.loading import get_model
 
 from catalogue.managers import ProductQuerySet
 
@@ -43,6 +44,26 @@ class Product(AbstractProduct):
     search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
+
+    def is_review_permitted(self, user) -> bool:
+        """Only a buyer may review: a signed-in customer with a delivered
+        parcel holding this product, once. Oscar lets anyone review, guests
+        too when OSCAR_ALLOW_ANON_REVIEWS is on, with no purchase (issue 15).
+        Reviews are then moderated (OSCAR_MODERATE_REVIEWS)."""
+        if not user.is_authenticated or self.has_review_by(user):
+            return False
+        Line = get_model("order", "Line")
+        Parcel = get_model("order", "Parcel")
+        delivered = Parcel.objects.filter(
+            order=models.OuterRef("order"),
+            producer=models.OuterRef("partner__producer"),
+            status="delivered",
+        )
+        return (
+            Line.objects.filter(product=self, order__user=user)
+            .filter(models.Exists(delivered))
+            .exists()
+        )
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F403

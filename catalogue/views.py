@@ -76,6 +76,9 @@ class ProductDetailView(OscarProductDetailView):
             lookup = reverse("certificate-lookup") + "?" + urlencode({"so": cert.number})
             context["certificate_lookup_url"] = lookup
             context["certificate_qr_svg"] = qr_svg(self.request.build_absolute_uri(lookup))
+            listable = self.model.objects.listable()
+            context["from_producer"] = listable.beside(product)
+            context["related"] = listable.related_to(product) if cert.sector else []
         return context
 
 

@@ -6,6 +6,7 @@ products frozen at publishing time: they resolve through
 certificate expires drops off a published page without anyone editing it.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -41,6 +42,29 @@ class ProductsBlock(blocks.StructBlock):
             "Chọn sản phẩm cụ thể, hoặc để trống và lọc theo ngành, số sao, tỉnh, làng nghề. "
             "Sản phẩm hết hạn chứng nhận tự ẩn khỏi trang."
         )
+
+    QUERY_FIELDS = ("sector", "min_stars", "province", "village")
+
+    def clean(self, value):
+        """Hand-picked products or a query, never both: with products chosen
+        the filters were silently ignored, and an editor who set "5 sao"
+        believed the block showed only 5-star products."""
+        value = super().clean(value)
+        chosen = [product for product in value["products"] if product]
+        filters = [name for name in self.QUERY_FIELDS if value.get(name)]
+        if chosen and filters:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    name: ValidationError(
+                        _(
+                            "Đã chọn sản phẩm cụ thể: bỏ trống bộ lọc này, hoặc bỏ các "
+                            "sản phẩm đã chọn để khối tự lọc."
+                        )
+                    )
+                    for name in filters
+                }
+            )
+        return value
 
     def get_context(self, value, parent_context=None):
         from cms.selectors import block_products

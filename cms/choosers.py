@@ -5,6 +5,7 @@ Wagtail's ChooserViewSet; `wagtail_hooks.py` registers them."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
@@ -46,6 +47,32 @@ class ProducerSearchForm(_FoldedSearchForm):
         return objects.filter(pk__in=producers_named(query).values("pk"))
 
 
+class _ProductColumns:
+    """The chooser's rows show the producer and stars beside the title:
+    many OCOP products share a name ("Chè búp Thái Nguyên" from dozens of
+    cooperatives), and the title alone could not tell them apart."""
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("producer", label=_("Chủ thể"), accessor=_producer_of),
+            Column("stars", label=_("Sao OCOP"), accessor=_stars_of),
+        ]
+
+
+def _producer_of(product) -> str:
+    certificate = product.certificate
+    producer = certificate.producer if certificate else None
+    if producer is None:
+        return ""
+    return f"{producer.name}, {producer.province}" if producer.province else producer.name
+
+
+def _stars_of(product) -> str:
+    return f"{product.certificate.stars}★" if product.certificate else ""
+
+
 class ProductChooserViewSet(ChooserViewSet):
     model = "catalogue.Product"
     icon = "tag"
@@ -56,11 +83,13 @@ class ProductChooserViewSet(ChooserViewSet):
     per_page = 20
 
     choose_view_class = type(
-        "ProductChooseView", (chooser_views.ChooseView,), {"filter_form_class": ProductSearchForm}
+        "ProductChooseView",
+        (_ProductColumns, chooser_views.ChooseView),
+        {"filter_form_class": ProductSearchForm},
     )
     choose_results_view_class = type(
         "ProductChooseResultsView",
-        (chooser_views.ChooseResultsView,),
+        (_ProductColumns, chooser_views.ChooseResultsView),
         {"filter_form_class": ProductSearchForm},
     )
 
@@ -68,7 +97,12 @@ class ProductChooserViewSet(ChooserViewSet):
         # offer what may be shown today; the block re-checks when it renders
         from oscar.core.loading import get_model
 
-        return get_model("catalogue", "Product").objects.listable().order_by("title")
+        return (
+            get_model("catalogue", "Product")
+            .objects.listable()
+            .select_related("certificate__producer")
+            .order_by("title", "pk")
+        )
 
 
 class ProducerChooserViewSet(ChooserViewSet):

@@ -21,3 +21,21 @@ def fold(text: str | None) -> str:
         ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
     )
     return " ".join(stripped.split())
+
+
+# Every Vietnamese letter with a mark, lower and upper case (đ too: NFD does
+# not decompose it). For folding where Python's is not at hand: SQL
+# (marketplace.registry.certificate_numbers) and the page editor's slugs
+# (cms.pages.common).
+_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+VIETNAMESE_MARKED_LETTERS = _MARKED + _MARKED.upper()
+
+
+def plain_letter_groups() -> dict[str, str]:
+    """Each plain letter and the marked letters that fold to it:
+    {"a": "àáả…ÀÁẢ…", "d": "đĐ", …}."""
+    groups: dict[str, str] = {}
+    for letter in VIETNAMESE_MARKED_LETTERS:
+        plain = fold(letter)
+        groups[plain] = groups.get(plain, "") + letter
+    return groups

@@ -86,3 +86,30 @@ def checkout_shown(client, data: dict) -> dict:
     summary = client.get(reverse("checkout:summary"), query).content.decode()
     found = SHOWN_TOTAL.search(summary)
     return {**data, "shown_total": found.group(1) if found else ""}
+
+
+def buyer_with_delivery_create(client, product, *, email: str = "mua@example.vn"):
+    """A signed-in customer on `client` whose order of `product` was
+    delivered: who may review it."""
+    from django.contrib.auth import get_user_model
+
+    from marketplace.order.services import parcel_advance
+
+    user = get_user_model().objects.create_user(
+        username=email, email=email, password="mat-khau-mua-hang"
+    )
+    client.force_login(user)
+    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
+    form = {
+        "name": "Người mua",
+        "phone": "0912 345 678",
+        "province": "Hà Nội",
+        "ward": "Phường Tây Hồ",
+        "street": "1 Quảng An",
+        "payment": "cod",
+    }
+    client.post(reverse("checkout:index"), checkout_shown(client, form))
+    parcel = user.orders.get().parcels.get()
+    for status in ("packed", "shipped", "delivered"):
+        parcel_advance(parcel=parcel, status=status, tracking_number="GHN-1")
+    return user

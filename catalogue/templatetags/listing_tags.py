@@ -54,3 +54,13 @@ def facet_items(items: list[dict]) -> str:
             for item in items
         ),
     )
+
+
+@register.simple_tag(takes_context=True)
+def product_listing(context, product):
+    """The listing rule's verdict for `product`: the view's, when it gave
+    one (the product page), else asked now. Oscar's review pages extend the
+    product page without its view, and read "not on sale" for want of it."""
+    from catalogue.listing import listing_status
+
+    return context.get("listing") or listing_status(product)

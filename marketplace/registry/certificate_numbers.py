@@ -16,12 +16,10 @@ so the lookup never reads the whole table.
 
 from django.db.models import CharField, Func
 
-from search.folding import fold
+from search.folding import VIETNAMESE_MARKED_LETTERS, fold
 
-# Every Vietnamese letter with a mark, both cases (đ too: NFD does not
-# decompose it). The SQL below maps each to `fold` of it, one letter each.
-_MARKED = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-MARKED_LETTERS = _MARKED + _MARKED.upper()
+# The SQL below maps each marked letter to `fold` of it, one letter each.
+MARKED_LETTERS = VIETNAMESE_MARKED_LETTERS
 PLAIN_LETTERS = "".join(fold(letter) for letter in MARKED_LETTERS)
 assert len(PLAIN_LETTERS) == len(MARKED_LETTERS)
 
