@@ -51,12 +51,14 @@ install_debian() {
   # HTTP load for `make bench` (issue 14) and a moved clock for the midnight test.
   command -v wrk >/dev/null || missing+=(wrk)
   command -v faketime >/dev/null || missing+=(faketime)
+  # xgettext: the translation test extracts message ids as makemessages does.
+  command -v xgettext >/dev/null || missing+=(gettext)
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   else
-    log "postgresql, redis-server, chromium, wrk and faketime already installed"
+    log "postgresql, redis-server, chromium, wrk, faketime and gettext already installed"
   fi
 }
 

@@ -9,6 +9,7 @@ page. Operators are superusers and need no group.
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -29,10 +30,12 @@ MODERATORS = "Moderators"
 WORKFLOW_NAME = "Kiểm duyệt nội dung"
 TASK_NAME = "Kiểm duyệt"
 
+# Titles are stored in Vietnamese; gettext_noop marks them for the catalogue
+# so the menu (cms_nav.section_links) can show a default title in English.
 SECTIONS = (
-    ("fairs", FairIndexPage, "Hội chợ", "hoi-cho"),
-    ("events", EventIndexPage, "Sự kiện", "su-kien"),
-    ("villages", CraftVillageIndexPage, "Làng nghề", "lang-nghe"),
+    ("fairs", FairIndexPage, gettext_noop("Hội chợ"), "hoi-cho"),
+    ("events", EventIndexPage, gettext_noop("Sự kiện"), "su-kien"),
+    ("villages", CraftVillageIndexPage, gettext_noop("Làng nghề"), "lang-nghe"),
 )
 
 # Enough to upload and pick pictures (galleries, OpenGraph images) and files

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from oscar.templatetags.currency_filters import currency
 
 from marketplace.core import request_params
@@ -14,13 +14,13 @@ from marketplace.registry.models import Producer, ProductType, Sector
 from search.backends.base import PRICE_RANGES
 
 FACET_TITLES = {
-    "stars": _lazy("Hạng sao"),
-    "sector": _lazy("Ngành"),
-    "group": _lazy("Nhóm sản phẩm"),
-    "province": _lazy("Tỉnh/thành"),
-    "producer": _lazy("Chủ thể"),
-    "price": _lazy("Khoảng giá"),
-    "in_stock": _lazy("Tình trạng"),
+    "stars": gettext_lazy("Hạng sao"),
+    "sector": gettext_lazy("Ngành"),
+    "group": gettext_lazy("Nhóm sản phẩm"),
+    "province": gettext_lazy("Tỉnh/thành"),
+    "producer": gettext_lazy("Chủ thể"),
+    "price": gettext_lazy("Khoảng giá"),
+    "in_stock": gettext_lazy("Tình trạng"),
 }
 
 

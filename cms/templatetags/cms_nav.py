@@ -2,6 +2,7 @@
 craft villages), found by page type so renaming a slug breaks nothing."""
 
 from django import template
+from django.utils.translation import gettext
 
 from marketplace.pagecache.fragments import fragment
 
@@ -28,7 +29,12 @@ def section_links(context) -> list[dict]:
     request = context.get("request")
 
     def render() -> list[dict]:
-        return [{"url": page.get_url(request), "title": page.title} for page in _section_pages()]
+        # A default section title (cms.services.SECTIONS) is in the catalogue
+        # and shows translated; one an organizer wrote shows as written.
+        return [
+            {"url": page.get_url(request), "title": gettext(page.title)}
+            for page in _section_pages()
+        ]
 
     if request is None:
         return render()

@@ -108,6 +108,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     *OSCAR_APPS,
     "marketplace.core",
+    "marketplace.translations",
     "marketplace.registry",
     "marketplace.payments",
     "marketplace.producers",
