@@ -30,6 +30,25 @@ class ParcelStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã huỷ")
 
 
+class OrderStatus(models.TextChoices):
+    """An order's status: the keys of OSCAR_ORDER_STATUS_PIPELINE. It follows
+    its parcels (the same words), and an operator may refund a delivered
+    order. Labelled so that operators read words, not codes."""
+
+    PLACED = "placed", _("Đã đặt")
+    PACKED = "packed", _("Đã đóng gói")
+    SHIPPED = "shipped", _("Đang giao")
+    DELIVERED = "delivered", _("Đã giao")
+    CANCELLED = "cancelled", _("Đã huỷ")
+    REFUNDED = "refunded", _("Đã hoàn tiền")
+
+
+def order_status_label(status: str) -> str:
+    """The words for an order status code, or the code itself for one that
+    has none (Oscar's history may hold statuses from an older pipeline)."""
+    return dict(OrderStatus.choices).get(status, status)
+
+
 # The order a parcel's statuses come in, for the buyer's timeline.
 PARCEL_STEPS = (
     ParcelStatus.PLACED,
@@ -40,6 +59,10 @@ PARCEL_STEPS = (
 
 
 class Order(AbstractOrder):
+    # Oscar's status is a free CharField; choices give get_status_display().
+    status = models.CharField(
+        _("trạng thái"), max_length=100, blank=True, choices=OrderStatus.choices
+    )
     payment_method = models.CharField(
         _("hình thức thanh toán"),
         max_length=10,
