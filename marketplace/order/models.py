@@ -77,6 +77,19 @@ class Order(AbstractOrder):
     )
 
 
+# Carriers a producer is offered when shipping (brand names, as the buyer
+# knows them); any other may be typed, or none for a producer who delivers.
+PARCEL_CARRIERS = (
+    "Giao Hàng Nhanh (GHN)",
+    "Giao Hàng Tiết Kiệm (GHTK)",
+    "Viettel Post",
+    "VNPost",
+    "J&T Express",
+    "Ninja Van",
+    "Best Express",
+)
+
+
 class ParcelQuerySet(models.QuerySet):
     def of_producer(self, producer):
         """Parcels this producer packs and ships (the only ones they may see)."""
@@ -89,7 +102,7 @@ class ParcelQuerySet(models.QuerySet):
 
 class Parcel(models.Model):
     """The part of an order one producer packs and ships: their lines, their
-    shipping charge, their status and tracking number. Producers see only
+    shipping charge, their status, carrier and tracking number. Producers see only
     their own parcels (issue 6)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="parcels")
@@ -101,6 +114,7 @@ class Parcel(models.Model):
     )
     pickup = models.BooleanField(_("nhận tại cơ sở"), default=False)
     shipping_charge = models.DecimalField(_("phí vận chuyển"), max_digits=12, decimal_places=0)
+    carrier = models.CharField(_("đơn vị vận chuyển"), max_length=64, blank=True)
     tracking_number = models.CharField(_("mã vận đơn"), max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,12 +135,13 @@ class Parcel(models.Model):
 
     def timeline(self) -> list[dict]:
         """The steps the buyer follows: placed, packed, shipped (with the
-        tracking number), delivered; each "done", "current" or "todo". A
-        cancelled parcel shows where it stopped."""
+        carrier and tracking number), delivered; each "done", "current" or
+        "todo". A cancelled parcel shows where it stopped."""
         if self.status == ParcelStatus.CANCELLED:
+            stopped = ((ParcelStatus.PLACED, "done"), (ParcelStatus.CANCELLED, "current"))
             return [
-                {"label": ParcelStatus.PLACED.label, "state": "done", "note": ""},
-                {"label": ParcelStatus.CANCELLED.label, "state": "current", "note": ""},
+                {"label": step.label, "state": state, "note": "", "carrier": ""}
+                for step, state in stopped
             ]
         reached = PARCEL_STEPS.index(self.status)
         return [
@@ -134,6 +149,7 @@ class Parcel(models.Model):
                 "label": step.label,
                 "state": "done" if n < reached else "current" if n == reached else "todo",
                 "note": self.tracking_number if step == ParcelStatus.SHIPPED else "",
+                "carrier": self.carrier if step == ParcelStatus.SHIPPED else "",
             }
             for n, step in enumerate(PARCEL_STEPS)
         ]

@@ -298,9 +298,10 @@ PARCEL_FLOW = {
 ORDER_STATUS_BY_PROGRESS = ("placed", "packed", "shipped", "delivered")
 
 
-def parcel_advance(*, parcel, status: str, tracking_number: str = ""):
+def parcel_advance(*, parcel, status: str, tracking_number: str = "", carrier: str = ""):
     """Move a parcel one step along placed → packed → shipped → delivered
-    (or cancel it), then bring the order's status along: an order is as far
+    (or cancel it), with the carrier and tracking number the buyer follows
+    it by, then bring the order's status along: an order is as far
     as its slowest live parcel. A COD order is paid when every live parcel
     is delivered."""
     Parcel = type(parcel)
@@ -316,6 +317,8 @@ def parcel_advance(*, parcel, status: str, tracking_number: str = ""):
         parcel.status = status
         if tracking_number:
             parcel.tracking_number = tracking_number.strip()[:64]
+        if carrier.strip():
+            parcel.carrier = carrier.strip()[:64]
         parcel.save()
         order = Order.objects.select_for_update().get(pk=parcel.order_id)
         live = [p.status for p in order.parcels.all() if p.status != "cancelled"]

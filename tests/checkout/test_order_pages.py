@@ -3,6 +3,7 @@ finding 2: no items or address on the thank-you page; the mail's link asked
 the same browser for its email on an English, unstyled form; the status page
 showed a raw "placed", the city twice, "inc thuế" and a stray "Tổng số")."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -82,3 +83,14 @@ def test_the_status_page_shows_each_parcels_timeline_in_vietnamese_and_nothing_r
     assert "Đà Nẵng" in html
     assert placed.total_incl_tax == Decimal(450000 + 2 * 320000 + 2 * 40000)
     assert "1.170.000" in html
+
+
+def test_the_status_page_shows_the_carrier_beside_the_tracking_number(client, placed):
+    silk = placed.parcels.get(producer__name="HTX Lụa Vạn Phúc")
+    parcel_advance(parcel=silk, status="packed")
+    parcel_advance(parcel=silk, status="shipped", tracking_number="GHN-778899", carrier="GHN")
+    html = client.get(_status_link(placed), follow=True).content.decode()
+    shipment = re.search(r'data-testid="parcel-shipment">(.*?)</small>', html, re.S)
+    assert shipment, "the shipped step's carrier and tracking number"
+    text = " ".join(re.sub(r"<[^>]+>", " ", shipment.group(1)).split())
+    assert text == "GHN · Mã vận đơn GHN-778899"

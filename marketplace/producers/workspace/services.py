@@ -174,10 +174,16 @@ def producer_profile_edit(*, workspace: Workspace, actor, story: str, allows_pic
 
 
 def parcel_move(
-    *, workspace: Workspace, actor, parcel_id: int, status: str, tracking_number: str = ""
+    *,
+    workspace: Workspace,
+    actor,
+    parcel_id: int,
+    status: str,
+    tracking_number: str = "",
+    carrier: str = "",
 ):
     """Move one of the producer's parcels along (packed, shipped with a
-    tracking number, delivered); `CheckoutRefused` says why not."""
+    carrier and tracking number, delivered); `CheckoutRefused` says why not."""
     from marketplace.order.models import Parcel
 
     if status not in PRODUCER_PARCEL_STEPS:
@@ -186,11 +192,15 @@ def parcel_move(
         parcel = (
             Parcel.objects.of_producer(workspace.producer).select_related("order").get(pk=parcel_id)
         )
-        old = (parcel.status, parcel.tracking_number)
-        parcel = parcel_advance(parcel=parcel, status=status, tracking_number=tracking_number)
+        old = (parcel.status, parcel.tracking_number, parcel.carrier)
+        parcel = parcel_advance(
+            parcel=parcel, status=status, tracking_number=tracking_number, carrier=carrier
+        )
         changes = {"status": (old[0], parcel.status)}
         if parcel.tracking_number != old[1]:
             changes["tracking_number"] = (old[1], parcel.tracking_number)
+        if parcel.carrier != old[2]:
+            changes["carrier"] = (old[2], parcel.carrier)
         change_record(
             workspace=workspace,
             actor=actor,

@@ -234,3 +234,40 @@ def test_parcel_list_sums_only_own_lines_per_parcel(client, two_sides, hanoi_del
         (4, Decimal("270000")),
         (2, Decimal("300000")),
     ]
+
+
+def test_parcel_is_shipped_with_its_carrier_for_the_buyer_and_the_back_office(
+    client, admin_client, two_sides
+):
+    # given A signed in with a packed parcel
+    a, _b = two_sides
+    client.force_login(a.user)
+    advance = reverse("workspace:parcel-advance", args=[a.parcel.pk])
+    detail = reverse("workspace:parcel-detail", args=[a.parcel.pk])
+    client.post(advance, {"status": "packed"})
+    # then the shipping form suggests the common carriers and takes any other
+    html = client.get(detail).content.decode()
+    assert 'name="carrier"' in html and 'list="parcel-carriers"' in html
+    assert '<option value="Giao Hàng Tiết Kiệm (GHTK)">' in html
+    # when A marks it shipped with Viettel Post and a tracking number
+    client.post(
+        advance,
+        {"status": "shipped", "carrier": " Viettel Post ", "tracking_number": "VTP123456"},
+    )
+    # then both are stored, and recorded in the history
+    a.parcel.refresh_from_db()
+    assert (a.parcel.status, a.parcel.carrier, a.parcel.tracking_number) == (
+        "shipped",
+        "Viettel Post",
+        "VTP123456",
+    )
+    last = WorkspaceChange.objects.filter(producer=a.producer).first()
+    assert last.changes["carrier"] == ["", "Viettel Post"]
+    # and the workspace, the buyer's timeline and the back office show the carrier
+    assert text_of(client.get(detail).content.decode(), "carrier") == "Viettel Post"
+    shipped = next(step for step in a.parcel.timeline() if step["state"] == "current")
+    assert (shipped["carrier"], shipped["note"]) == ("Viettel Post", "VTP123456")
+    order_page = admin_client.get(
+        reverse("dashboard:order-detail", kwargs={"number": a.parcel.order.number})
+    ).content.decode()
+    assert "Viettel Post" in order_page and "VTP123456" in order_page

@@ -18,6 +18,7 @@ FIELD_LABELS = {
     "allows_pickup": _("Nhận tại cơ sở"),
     "status": _("Trạng thái"),
     "tracking_number": _("Mã vận đơn"),
+    "carrier": _("Đơn vị vận chuyển"),
 }
 
 

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.core import request_params
-from marketplace.order.models import Parcel, ParcelStatus, PaymentMethod, PaymentState
+from marketplace.order.models import (
+    PARCEL_CARRIERS,
+    Parcel,
+    ParcelStatus,
+    PaymentMethod,
+    PaymentState,
+)
 from marketplace.order.services import PARCEL_FLOW, CheckoutRefused
 from marketplace.producers.workspace.access import workspace_render, workspace_view
 from marketplace.producers.workspace.services import (
@@ -126,6 +132,7 @@ def parcel_detail(request, pk: int):
             "address": order.shipping_address,
             "address_lines": address_lines(order.shipping_address),
             "steps": next_steps(parcel),
+            "carriers": PARCEL_CARRIERS,
         },
     )
 
@@ -143,6 +150,8 @@ def parcel_advance_view(request, pk: int):
             tracking_number=request_params.text(
                 request.POST.get("tracking_number"), max_length=64, clip=True
             )
+            or "",
+            carrier=request_params.text(request.POST.get("carrier"), max_length=64, clip=True)
             or "",
         )
     except (WorkspaceRefused, CheckoutRefused) as refused:
