@@ -11,6 +11,7 @@ id otherwise (the part rendered into a stored page for another visitor).
 from django import template
 from oscar.core.loading import get_class, get_model
 
+from marketplace.pagecache import chrome
 from marketplace.pagecache.parts import PARTS, part_mark
 
 register = template.Library()
@@ -24,9 +25,28 @@ ProductAlertForm = get_class("customer.forms", "ProductAlertForm")
 
 @register.simple_tag(takes_context=True)
 def visitor_part(context, name: str, pk=None):
+    if context.get(chrome.RENDERING):
+        # filled in for each request's visitor (pagecache/chrome.py)
+        return chrome.hole(f"part:{name}" if pk is None else f"part:{name}:{int(pk)}")
     with context.push(part_pk=None if pk is None else int(pk)):
         html = context.template.engine.get_template(PARTS[name]).render(context)
     return part_mark(name, html, pk)
+
+
+@register.simple_tag(takes_context=True)
+def chrome_hole(context, name: str) -> str:
+    """A per-request value in the page chrome ("search_text", "full_path"):
+    the value, or its hole while the chrome renders to be kept."""
+    if context.get(chrome.RENDERING):
+        return chrome.hole(name)
+    return chrome.request_value(name, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def page_chrome(context, template_name: str) -> str:
+    """`{% include %}` for the site header and footer, rendered once per
+    catalogue version, language and host (marketplace/pagecache/chrome.py)."""
+    return chrome.chrome_render(context, template_name)
 
 
 @register.simple_tag
