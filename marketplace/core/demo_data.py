@@ -17,16 +17,6 @@ PRICE_RANGES = {
     "travel": (Decimal("150000"), Decimal("1200000")),
 }
 
-# Tile colours for generated demo images, by type code
-COLORS = {
-    "food": (120, 150, 60),
-    "drink": (70, 120, 170),
-    "herbs": (60, 130, 100),
-    "cloth": (160, 50, 90),
-    "keepsake": (176, 74, 43),
-    "travel": (200, 140, 40),
-}
-
 # Fairs, events and craft villages for the CMS sections.
 #
 # The fairs' and events' names and venues come from Hanoi's 2020 OCOP report;

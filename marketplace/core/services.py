@@ -4,8 +4,6 @@ demo registry snapshot synced through the stand-in registry.
 `demo_site_setup` is idempotent, so `make run` can call it every time.
 """
 
-import io
-import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -17,9 +15,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from oscar.core.loading import get_model
-from PIL import Image, ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 from wagtail.models import Site as WagtailSite
@@ -89,31 +87,6 @@ def home_page_ensure() -> HomePage:
     return home
 
 
-def _demo_image(color: tuple[int, int, int]) -> bytes:
-    """A soft gradient tile with a star, so demo products are not blank."""
-    size = 480
-    img = Image.new("RGB", (size, size))
-    draw = ImageDraw.Draw(img)
-    for y in range(size):
-        t = y / size
-        draw.line(
-            [(0, y), (size, y)],
-            fill=tuple(int(c * (1 - 0.35 * t) + 255 * 0.35 * (1 - t) * 0.4) for c in color),
-        )
-    cx, cy, r_out, r_in = size / 2, size / 2, 126, 54
-    points = [
-        (
-            cx + (r_out if i % 2 == 0 else r_in) * math.sin(i * math.pi / 5),
-            cy - (r_out if i % 2 == 0 else r_in) * math.cos(i * math.pi / 5),
-        )
-        for i in range(10)
-    ]
-    draw.polygon(points, fill=(244, 197, 66))
-    buf = io.BytesIO()
-    img.save(buf, format="JPEG", quality=82)
-    return buf.getvalue()
-
-
 def _demo_price(registry_id: int, product_type: str) -> Decimal:
     """A stable, plausible price in whole thousands of đồng."""
     low, high = demo_data.PRICE_RANGES.get(product_type, (Decimal("50000"), Decimal("500000")))
@@ -122,9 +95,16 @@ def _demo_price(registry_id: int, product_type: str) -> Decimal:
     return low + Decimal(rng.randint(0, steps) * 1000)
 
 
+# About one product in eight with a registry photo gets two more from its
+# producer, so the demo shows the product page's gallery.
+DEMO_GALLERY_SHARE = 1 / 8
+
+
 def demo_prices_assign(*, with_images: bool = True) -> int:
-    """Give synced products that have no price yet a demo price, stock and a
-    picture, as their producers would. Returns how many were priced.
+    """Give synced products that have no price yet a demo price and stock,
+    as their producers would, and to a few with a registry photo two more
+    views of it (drawn like the stand-in's, not downloaded). Returns how
+    many were priced.
 
     Written in bulk (20,000 products in the benchmark), so it queues one
     search reindex for all of them rather than one per stock record save."""
@@ -144,29 +124,49 @@ def demo_prices_assign(*, with_images: bool = True) -> int:
         records, ["price", "price_currency", "num_in_stock"], batch_size=1000
     )
     if with_images:
-        for record in records:
-            if not record.product.images.exists():
-                cert = record.product.certificate
-                color = demo_data.COLORS.get(cert.product_type, (176, 74, 43))
-                image = ProductImage(product=record.product, display_order=0, caption=cert.name)
-                image.original.save(
-                    f"ocop-{cert.registry_id}.jpg", ContentFile(_demo_image(color)), save=True
-                )
+        _demo_galleries_add([record.product for record in records])
     reindex_on_commit(record.product_id for record in records)
     return len(records)
 
 
-def demo_registry_sync(*, records: list[dict] | None = None):
+def _demo_galleries_add(products: list) -> None:
+    from marketplace.registry.standin.photos import render_photo
+
+    with_one_photo = set(
+        ProductImage.objects.filter(product__in=products)
+        .values("product")
+        .annotate(n=Count("pk"))
+        .filter(n=1)
+        .values_list("product", flat=True)
+    )
+    for product in products:
+        cert = product.certificate
+        rng = random.Random(f"gallery:{cert.registry_id}")  # noqa: S311 (demo data)
+        if product.pk not in with_one_photo or rng.random() >= DEMO_GALLERY_SHARE:
+            continue
+        for view in (1, 2):
+            image = ProductImage(product=product, display_order=view, caption=cert.name[:200])
+            body = render_photo(cert.product_type, cert.registry_id, view)
+            image.original.save(f"ocop-{cert.registry_id}-{view + 1}.jpg", ContentFile(body))
+
+
+def demo_registry_sync(*, records: list[dict] | None = None, with_photos: bool = True):
     """Sync the bundled Hanoi snapshot through the stand-in registry over
-    HTTP, exactly as production syncs the national API."""
+    HTTP, exactly as production syncs the national API, then fetch the
+    photos its records name (the stand-in draws them), as the sync task does."""
     from marketplace.registry.client import RegistryClient, load_snapshot
     from marketplace.registry.demo import SNAPSHOT_PATH
-    from marketplace.registry.services import certificate_sync
+    from marketplace.registry.models import SyncStatus
+    from marketplace.registry.services import certificate_sync, photos_fetch
     from marketplace.registry.standin.server import StandinServer
 
     records = records if records is not None else load_snapshot(SNAPSHOT_PATH)
     with StandinServer(records) as server:
-        return certificate_sync(client=RegistryClient(base_url=server.url, page_size=100))
+        client = RegistryClient(base_url=server.url, page_size=100)
+        run = certificate_sync(client=client)
+        if with_photos and run.status != SyncStatus.FAILED:
+            photos_fetch(client=client, run=run)
+        return run
 
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -373,9 +373,10 @@ def demo_pages_ensure() -> int:
 def demo_site_setup(
     *, operator_password: str, records: list[dict] | None = None, with_images: bool = True
 ) -> DemoSetupResult:
-    """Create the home page and operator, sync the demo registry snapshot and
-    price its products. Safe to run again: a re-sync reports no changes and
-    products that already have a price keep it."""
+    """Create the home page and operator, sync the demo registry snapshot
+    (with the photos its records name, unless `with_images` is False) and
+    price its products. Safe to run again: a re-sync reports no changes,
+    fetches no photo again, and products that already have a price keep it."""
     from cms.services import cms_sections_ensure
 
     with transaction.atomic():
@@ -392,7 +393,7 @@ def demo_site_setup(
                 email=demo_data.OPERATOR_EMAIL,
                 password=operator_password,
             )
-    run = demo_registry_sync(records=records)
+    run = demo_registry_sync(records=records, with_photos=with_images)
     with transaction.atomic():
         priced = demo_prices_assign(with_images=with_images)
     pages_created = demo_pages_ensure()

@@ -8,6 +8,14 @@ keeps retries, back-off and politeness in one place.
 
 Only the standard library is used (no `requests`), and nothing here imports
 Django, so the stand-in server and benchmark scripts can share it.
+
+Product photos come through the same door (`fetch_image`). A record's image
+URL is outside input, so it is fetched only over http(s), only from the
+registry's own host (or hosts an operator allows), with the type and size
+checked before the body is kept; redirects are checked the same way. That
+stops a record from making the sync read `file://` paths or knock on
+internal services (SSRF). Whether the bytes really are that kind of image
+is checked by the caller with Pillow, which this module does not import.
 """
 
 from __future__ import annotations
@@ -16,11 +24,12 @@ import email.utils
 import gzip
 import http.client
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +39,7 @@ USER_AGENT = "ocop-marketplace-sync/1.0"
 PRODUCT_INFO_PATH = "/v1/public/product-info/"
 RETRY_AFTER_CAP = 30.0
 RETRYABLE_STATUSES = frozenset({429}) | frozenset(range(500, 600))
+IMAGE_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 
 class RegistryUnavailable(Exception):
@@ -56,6 +66,95 @@ class RegistrySource(Protocol):
     source: str
 
     def iter_pages(self) -> Iterator[RegistryPage]: ...
+
+
+class ImageRefused(Exception):
+    """A photo URL or answer we will not take, and asking again will not help:
+    a URL off the allowed hosts, a type or size we refuse, an HTTP 4xx."""
+
+
+class ImageUnavailable(Exception):
+    """A photo that could not be read this time (network, HTTP 5xx or 429
+    after the retries); worth asking again on a later sync."""
+
+
+@dataclass(frozen=True)
+class FetchedImage:
+    """A photo's bytes as the server sent them, within the size limit, with
+    the type it declared (one of `IMAGE_CONTENT_TYPES`)."""
+
+    url: str
+    content_type: str
+    body: bytes
+
+
+# Characters a URL never holds unencoded (RFC 3986), as in a JSON object sent
+# where a URL belongs; and those `quote` must leave as they are.
+_NOT_IN_URLS = re.compile(r'["<>{}|\\^`]')
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def _host_port(parts: urllib.parse.SplitResult) -> tuple[str, int]:
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return (parts.hostname or "").lower().rstrip("."), port
+
+
+def image_url_resolve(url: str, *, base_url: str, extra_hosts: Iterable[str] = ()) -> str:
+    """The absolute URL to fetch a record's photo from, or `ImageRefused`.
+
+    A relative URL is resolved against the registry. Allowed: http(s), no
+    user:password part, and the registry's own host and port, or a host in
+    `extra_hosts` ("cdn.example.vn", "cdn.example.vn:8443", or ".example.vn"
+    for its subdomains). Everything else (file:, other ports of this
+    machine, cloud metadata addresses) is refused without a request.
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise ImageRefused("không phải URL (not a URL)")
+    url = url.strip()
+    if any(ord(ch) < 0x20 or ch == "\x7f" for ch in url) or _NOT_IN_URLS.search(url):
+        raise ImageRefused(f"không phải URL: {url[:80]!r} (not a URL)")
+    # Vietnamese file names and spaces arrive unencoded; http.client sends ASCII only.
+    url = urllib.parse.quote(url, safe=_URL_SAFE)
+    absolute = urllib.parse.urljoin(base_url.rstrip("/") + "/", url)
+    try:
+        parts = urllib.parse.urlsplit(absolute)
+        host, port = _host_port(parts)
+    except ValueError:
+        raise ImageRefused(f"URL không hợp lệ: {url[:80]} (invalid URL)") from None
+    if parts.scheme not in ("http", "https"):
+        raise ImageRefused(
+            f"chỉ nhận ảnh qua http(s), không nhận {parts.scheme or '?'}: (scheme not allowed)"
+        )
+    if parts.username is not None or parts.password is not None or not host:
+        raise ImageRefused(f"URL không hợp lệ: {url[:80]} (invalid URL)")
+    if (host, port) == _host_port(urllib.parse.urlsplit(base_url)):
+        return absolute
+    for entry in extra_hosts:
+        entry = entry.strip().lower().rstrip(".")
+        if not entry:
+            continue
+        if entry.startswith("."):
+            if host.endswith(entry):
+                return absolute
+            continue
+        entry_host, _, entry_port = entry.partition(":")
+        if host == entry_host and (not entry_port or entry_port == str(port)):
+            return absolute
+    raise ImageRefused(
+        f"máy chủ ảnh {host}:{port} không nằm trong danh sách cho phép (host not allowed)"
+    )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a photo's redirect only to a URL the same rule allows."""
+
+    def __init__(self, check: Callable[[str], str]) -> None:
+        super().__init__()
+        self._check = check
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        self._check(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 class _RetryableError(Exception):
@@ -145,6 +244,7 @@ class RegistryClient:
         self._sleep = sleep
         self._clock = clock
         self._last_request_at: float | None = None
+        self._image_openers: dict[tuple[str, ...], urllib.request.OpenerDirector] = {}
 
     def __repr__(self) -> str:
         return f"RegistryClient({self.base_url!r})"
@@ -191,6 +291,81 @@ class RegistryClient:
             f"{url}: gave up after {self.max_retries + 1} attempts; last error: {last_error}"
         )
 
+    def fetch_image(
+        self, url: str, *, max_bytes: int, extra_hosts: Iterable[str] = ()
+    ) -> FetchedImage:
+        """Fetch one photo a record names, with its checks (`image_url_resolve`,
+        `IMAGE_CONTENT_TYPES`, at most `max_bytes`), retrying transient failures.
+
+        Raises `ImageRefused` for what asking again would not change, and
+        `ImageUnavailable` when the retries ran out.
+        """
+        extra_hosts = tuple(extra_hosts)
+
+        def check(target: str) -> str:
+            return image_url_resolve(target, base_url=self.base_url, extra_hosts=extra_hosts)
+
+        absolute = check(url)
+        if extra_hosts not in self._image_openers:
+            self._image_openers[extra_hosts] = urllib.request.build_opener(_CheckedRedirects(check))
+        opener = self._image_openers[extra_hosts]
+        last_error: Exception | None = None
+        for attempt in range(self.max_retries + 1):
+            self._wait_for_turn()
+            try:
+                return self._get_image(absolute, max_bytes=max_bytes, opener=opener)
+            except _RetryableError as exc:
+                last_error = exc
+                if attempt == self.max_retries:
+                    break
+                delay = self.backoff * 2**attempt
+                if exc.retry_after is not None:
+                    delay = exc.retry_after
+                self._sleep(delay)
+        raise ImageUnavailable(
+            f"không tải được ảnh sau {self.max_retries + 1} lần: {last_error} "
+            "(photo unavailable, will retry)"
+        )
+
+    def _get_image(
+        self, url: str, *, max_bytes: int, opener: urllib.request.OpenerDirector
+    ) -> FetchedImage:
+        """One GET of a photo through `opener` (its redirects checked); reads
+        at most `max_bytes` + 1 bytes."""
+        request = urllib.request.Request(  # noqa: S310 (scheme and host checked by `check`)
+            url,
+            headers={"User-Agent": USER_AGENT, "Accept": ", ".join(sorted(IMAGE_CONTENT_TYPES))},
+        )
+        try:
+            with opener.open(request, timeout=self.timeout) as response:
+                content_type = response.headers.get_content_type()
+                if content_type not in IMAGE_CONTENT_TYPES:
+                    raise ImageRefused(
+                        f"kiểu tệp {content_type} không được nhận (content type not allowed)"
+                    )
+                declared = response.headers.get("Content-Length", "")
+                if declared.strip().isascii() and declared.strip().isdecimal():
+                    if int(declared) > max_bytes:
+                        raise ImageRefused(_too_big(int(declared), max_bytes))
+                body = response.read(max_bytes + 1)
+                if len(body) > max_bytes:
+                    raise ImageRefused(_too_big(None, max_bytes))
+                return FetchedImage(url=response.geturl(), content_type=content_type, body=body)
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            if exc.code in RETRYABLE_STATUSES:
+                retry_after = parse_retry_after(exc.headers.get("Retry-After"))
+                raise _RetryableError(
+                    f"HTTP {exc.code} {exc.reason}", retry_after=retry_after
+                ) from exc
+            raise ImageRefused(f"máy chủ ảnh trả lời HTTP {exc.code} (HTTP {exc.code})") from exc
+        except urllib.error.URLError as exc:
+            raise _RetryableError(f"connection failed: {exc.reason}") from exc
+        except TimeoutError as exc:
+            raise _RetryableError(f"timed out after {self.timeout} s") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise _RetryableError(f"{type(exc).__name__}: {exc}") from exc
+
     def _wait_for_turn(self) -> None:
         """Keep consecutive requests at least `min_interval` seconds apart."""
         if self.min_interval > 0 and self._last_request_at is not None:
@@ -227,6 +402,11 @@ class RegistryClient:
             return json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise RegistryUnavailable(f"{url}: invalid JSON ({exc})") from exc
+
+
+def _too_big(size: int | None, max_bytes: int) -> str:
+    shown = f"{size:,} byte" if size is not None else f"hơn {max_bytes:,} byte"
+    return f"ảnh quá lớn: {shown}, tối đa {max_bytes:,} (photo too large)"
 
 
 def load_snapshot(path: str | Path) -> list[dict]:

@@ -391,6 +391,68 @@ class RejectedRecord(models.Model):
         return f"{self.registry_id or '?'}: {self.reason}"
 
 
+class PhotoStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ tải")
+    IMPORTED = "imported", _("Đã nhập")
+    REFUSED = "refused", _("Bị từ chối")
+    # No longer in the record: its picture is removed by the next photo pass.
+    DROPPED = "dropped", _("Đã bỏ, chờ xoá")
+
+
+class RegistryPhoto(models.Model):
+    """One photo a certificate's registry record names, and what became of it.
+
+    The sync writes these rows in its own transaction (so a failed or dry
+    run leaves none), and `photos_fetch` downloads them after it commits:
+    a crawl that is rolled back never leaves a downloaded file behind, and a
+    slow photo server never holds the sync's transaction open. The row keeps
+    the URL as the record gave it (relative URLs stay relative, so the
+    stand-in's port may change), which is what makes a re-sync idempotent:
+    a URL already known is not fetched again. A URL the record no longer
+    names is marked dropped, and its picture and file are deleted by the
+    photo pass, not in the sync: a dry run rolls the mark back and keeps the
+    picture (and sorl's thumbnails) whole. A refused photo keeps its reason
+    here; the certificate syncs all the same.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="photos")
+    url = models.CharField(max_length=2000)
+    # The URL's digest: a b-tree cannot index a 2,000-character URL.
+    url_digest = models.CharField(max_length=32)
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PENDING, db_index=True
+    )
+    reason = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Emptied if the producer deletes the picture: it is not imported again.
+    image = models.OneToOneField(
+        "catalogue.ProductImage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registry_photo",
+    )
+    sync_run = models.ForeignKey(
+        SyncRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["certificate", "position"]
+        verbose_name = _("ảnh từ hệ thống OCOP")
+        verbose_name_plural = _("ảnh từ hệ thống OCOP")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "url_digest"], name="one_photo_per_certificate_url"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} #{self.position}: {self.url} ({self.status})"
+
+
 class ProducerSplit(models.Model):
     """One province's certificates moved off a producer row that had merged
     same-name producers of different provinces (before identity included the

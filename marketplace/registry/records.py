@@ -66,6 +66,8 @@ class CertificateData:
     producer: ProducerData
     raw: dict
     raw_digest: str
+    # The photo URLs the record names, main one first (`record_photos`).
+    photos: tuple[str, ...] = ()
 
 
 def raw_digest(record: dict) -> str:
@@ -227,6 +229,30 @@ def _stars(record: dict) -> int:
     return stars
 
 
+MAX_PHOTOS = 8
+_URL_MAX = 2000
+
+
+def record_photos(record: dict) -> tuple[str, ...]:
+    """The photo URLs a record names, in order, each once, at most 8.
+
+    The national API sends one URL (or null) in `image`; a list of URLs is
+    taken too. A photo is never a reason to refuse a record: a value that is
+    no URL at all is kept as its text, so the photo step refuses it with a
+    reason while the certificate syncs."""
+    value = record.get("image")
+    values = value if isinstance(value, list) else [value]
+    photos: list[str] = []
+    for item in values:
+        if item is None or item == "":
+            continue
+        text = item.strip() if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+        text = storable(text)[:_URL_MAX]
+        if text and text not in photos:
+            photos.append(text)
+    return tuple(photos[:MAX_PHOTOS])
+
+
 def _producer(record: dict) -> ProducerData:
     manufacturer = record.get("manufacturer")
     if not isinstance(manufacturer, dict):
@@ -335,4 +361,5 @@ def _record_validate(record) -> CertificateData:
         producer=_producer(record),
         raw=record,
         raw_digest=digest,
+        photos=record_photos(record),
     )

@@ -1,5 +1,5 @@
-"""Background registry work: the scheduled sync, operators' decision-list
-imports, and expiry warnings."""
+"""Background registry work: the scheduled sync and its photos, operators'
+decision-list imports, and expiry warnings."""
 
 import logging
 
@@ -11,12 +11,34 @@ logger = logging.getLogger(__name__)
 @shared_task(name="registry.sync")
 def registry_sync_task(source: str | None = None) -> dict:
     """Sync from `source` (default `REGISTRY_URL`); beat runs it hourly."""
+    from marketplace.core.tasks import enqueue
+    from marketplace.registry.models import SyncStatus
     from marketplace.registry.services import certificate_sync
     from marketplace.registry.sources import registry_source
 
     client, full = registry_source(source)
     run = certificate_sync(client=client, reconcile_absences=full)
+    if run.status != SyncStatus.FAILED and hasattr(client, "fetch_image"):
+        # Photos come after the sync committed, in their own task; if it
+        # cannot be sent, the pending photos wait for the next sync's.
+        enqueue(registry_photos_task, source, run.pk)
     return {"sync_run": run.pk, "status": run.status, "summary": run.summary()}
+
+
+@shared_task(name="registry.photos")
+def registry_photos_task(source: str | None = None, run_id: int | None = None) -> dict:
+    """Download the photos syncs recorded (at most REGISTRY_PHOTOS_PER_RUN)
+    and remove the ones records dropped; refusals go on the run's alert."""
+    from django.conf import settings
+
+    from marketplace.registry.models import SyncRun
+    from marketplace.registry.services import photos_fetch
+    from marketplace.registry.sources import registry_source
+
+    client, _full = registry_source(source)
+    run = SyncRun.objects.filter(pk=run_id).first() if run_id else None
+    result = photos_fetch(client=client, run=run, limit=settings.REGISTRY_PHOTOS_PER_RUN)
+    return {"sync_run": run_id, "summary": result.summary()}
 
 
 @shared_task(name="registry.expiry_warnings")

@@ -315,6 +315,13 @@ REGISTRY_UNREADABLE_ALERT_CRAWLS = env.int(
 REGISTRY_SYNC_STALE_MINUTES = env.int("REGISTRY_SYNC_STALE_MINUTES", default=30)
 # Operators' decision-list uploads: refused above this size, before parsing.
 REGISTRY_UPLOAD_MAX_BYTES = env.int("REGISTRY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Product photos the registry's records name: refused above this size, and
+# fetched only from the registry's own host or these (`cdn.example.vn`,
+# `cdn.example.vn:8443`, or `.example.vn` for its subdomains); each sync
+# fetches at most REGISTRY_PHOTOS_PER_RUN, the rest on the next.
+REGISTRY_IMAGE_MAX_BYTES = env.int("REGISTRY_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+REGISTRY_IMAGE_HOSTS = env.list("REGISTRY_IMAGE_HOSTS", default=[])
+REGISTRY_PHOTOS_PER_RUN = env.int("REGISTRY_PHOTOS_PER_RUN", default=1000)
 
 CELERY_BEAT_SCHEDULE = {
     "registry-sync": {

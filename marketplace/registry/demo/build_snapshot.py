@@ -4,7 +4,11 @@ The stand-in registry serves this snapshot in development, tests and demos,
 so it must exercise every rule the shop enforces: stars below 3 that never
 list, certificates already expired, certificates expiring within the 30-day
 warning window, national 5★ and the province's "potential 5★", explicit and
-implied (null) expiry dates, and both address forms (design.md §7).
+implied (null) expiry dates, and both address forms (design.md §7). About
+three records in four name a photo (`image`, as the national API does), a
+path on the registry itself that the stand-in draws from the record's sector
+when asked (standin/photos.py): no picture is downloaded or committed. The
+rest show the shop's sector illustration.
 
 Everything is derived from `random.Random(seed)` and a reference date
 passed in, never from the clock, so the committed JSON can be regenerated
@@ -52,6 +56,8 @@ EXPIRING_SHARE = 15 / 300
 LOW_STAR_SHARE = 8 / 300
 NATIONAL_FIVE_STAR_SHARE = 7 / 300
 POTENTIAL_FIVE_STAR_SHARE = 6 / 300
+PHOTO_SHARE = 3 / 4
+PHOTO_PATH = "/media/ocop/{id}.jpg"  # relative: the stand-in's port changes from run to run
 
 
 def _seeded(seed: int | str) -> random.Random:
@@ -229,6 +235,7 @@ def _record(
     explicit_expiry: bool,
     address: str,
     seed: int,
+    image: str | None = None,
 ) -> dict:
     """One registry record in the national API's shape (record_format.md)."""
     family = product.family
@@ -244,7 +251,7 @@ def _record(
         "issued_on": issued_on.isoformat(),
         "expiry_date": expiry,
         "is_national": national,
-        "image": None,
+        "image": image,
         "manufacturer": {
             "name": product.producer,
             "representative": "",
@@ -304,9 +311,18 @@ def build_records(*, today: date, count: int = 300, seed: int = 2020) -> list[di
                 explicit_expiry=rng.random() >= 1 / 3,
                 address=_address(product.family.place, issued_on, rng),
                 seed=seed,
+                image=_photo(record_id, seed),
             )
         )
     return records
+
+
+def _photo(record_id: int, seed: int) -> str | None:
+    """The photo path of about 3 records in 4, drawn from its own seed so
+    the rest of the snapshot stays as it was."""
+    if _seeded(f"{seed}:photo:{record_id}").random() < PHOTO_SHARE:
+        return PHOTO_PATH.format(id=record_id)
+    return None
 
 
 def build_scaled_records(*, today: date, count: int, seed: int) -> list[dict]:

@@ -6,6 +6,11 @@ this server is the project's only fake: it answers the same paginated
 request (see `faults.py`). Tests, the benchmark and `make run` all talk to
 it over real HTTP, so the client code they exercise is the production code.
 
+It also serves the photos its records name under `/media/ocop/`, drawn from
+each record's sector on request (`photos.py`); a test can publish any other
+answer at a media path (`set_media`) to play a registry whose photos are too
+big, mistyped or not images at all.
+
 Standard library only, and no Django: it must start in a bare interpreter.
 """
 
@@ -13,11 +18,12 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,6 +34,9 @@ PRODUCT_INFO_PATH = "/v1/public/product-info/"
 FAULTS_PATH = "/_standin/faults"
 SNAPSHOT_PATH = "/_standin/snapshot"
 HEALTH_PATH = "/healthz"
+MEDIA_PREFIX = "/media/ocop/"
+# /media/ocop/<record id>.<ext> is a record's main photo, <id>-<view>.<ext> another view.
+_MEDIA_NAME = re.compile(r"^([0-9]{1,18})(?:-([0-9]))?\.(jpg|png|webp)$")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 GARBLED_PAGE = (
@@ -39,6 +48,21 @@ GARBLED_PAGE = (
 def _seeded(seed: int) -> random.Random:
     """Fault rolls must repeat run after run, so a seeded `random` (not `secrets`)."""
     return random.Random(seed)  # noqa: S311
+
+
+@dataclass(frozen=True)
+class MediaAnswer:
+    """What the stand-in answers at a media path."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    # False: no Content-Length; the body ends when the connection closes (HTTP/1.0)
+    announce_length: bool = True
+
+
+_NOT_FOUND = MediaAnswer(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"Not found.")
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, {"status": "ok", "count": len(standin.served_records())})
         elif path == FAULTS_PATH:
             self._send(HTTPStatus.OK, standin.faults.as_dict())
+        elif path.startswith(MEDIA_PREFIX) or path in standin.media_paths():
+            self._send_media(standin.answer_media(path))
         else:
             self._send(HTTPStatus.NOT_FOUND, {"detail": "Not found."})
 
@@ -157,6 +183,19 @@ class _Handler(BaseHTTPRequestHandler):
             return json.loads(raw or b"null")
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"invalid JSON body: {exc}") from exc
+
+    def _send_media(self, answer: MediaAnswer) -> None:
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            if answer.announce_length:
+                self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a photo over its size limit)
 
     def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         if isinstance(payload, str):
@@ -204,6 +243,9 @@ class StandinServer:
         self._faults = faults or Faults()
         self._rng = _seeded(self._faults.seed)
         self._served: list[dict] | None = None
+        self._types_by_id: dict[int, str] | None = None
+        self._media: dict[str, MediaAnswer] = {}
+        self.media_log: list[str] = []
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -295,6 +337,30 @@ class StandinServer:
         with self._lock:
             self._records = list(records)
             self._served = None
+            self._types_by_id = None
+
+    def set_media(
+        self,
+        path: str,
+        body: bytes,
+        *,
+        content_type: str = "image/jpeg",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        announce_length: bool = True,
+    ) -> str:
+        """Answer `path` with exactly this, whatever it is; returns the path.
+        For tests of photos that are too big (perhaps without saying so in
+        a Content-Length), mistyped, not images, or redirected elsewhere (a
+        `Location` header)."""
+        answer = MediaAnswer(status, content_type, body, dict(headers or {}), announce_length)
+        with self._lock:
+            self._media[path] = answer
+        return path
+
+    def media_paths(self) -> set[str]:
+        with self._lock:
+            return set(self._media)
 
     def served_records(self) -> list[dict]:
         """Exactly what the API pages through: the snapshot plus injected broken records."""
@@ -306,6 +372,32 @@ class StandinServer:
         with self._lock:
             self.requests_served = 0
             self.request_log = []
+
+    def answer_media(self, path: str) -> MediaAnswer:
+        """A published answer, else the photo drawn for the record the name
+        gives (404 for a record the registry does not hold)."""
+        with self._lock:
+            self.media_log.append(path)
+            if path in self._media:
+                return self._media[path]
+            if self._types_by_id is None:
+                self._types_by_id = {
+                    r["id"]: r.get("type")
+                    for r in self._records
+                    if isinstance(r, dict) and isinstance(r.get("id"), int)
+                }
+            types = self._types_by_id
+        match = _MEDIA_NAME.match(path.removeprefix(MEDIA_PREFIX))
+        kind = types.get(int(match[1])) if match else None
+        if kind is None:
+            return _NOT_FOUND
+        from .photos import FORMATS, render_photo
+
+        try:
+            body = render_photo(str(kind), int(match[1]), int(match[2] or 0), fmt=match[3])
+        except ImportError:  # no Pillow where the stand-in runs
+            return MediaAnswer(HTTPStatus.SERVICE_UNAVAILABLE, "text/plain", b"No Pillow.")
+        return MediaAnswer(HTTPStatus.OK, FORMATS[match[3]][1], body)
 
     def _served_locked(self) -> list[dict]:
         if self._served is None:

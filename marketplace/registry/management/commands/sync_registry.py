@@ -1,9 +1,9 @@
-"""`manage.py sync_registry [--source URL|FILE] [--dry-run]`."""
+"""`manage.py sync_registry [--source URL|FILE] [--dry-run] [--no-photos]`."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from marketplace.registry.services import certificate_sync
+from marketplace.registry.services import certificate_sync, photos_fetch
 from marketplace.registry.sources import registry_source
 
 
@@ -18,8 +18,11 @@ class Command(BaseCommand):
             "--source", help="Registry URL, snapshot .json, or decision list .csv/.xlsx"
         )
         parser.add_argument("--dry-run", action="store_true", help="Count changes, then roll back.")
+        parser.add_argument(
+            "--no-photos", action="store_true", help="Do not download the records' photos now."
+        )
 
-    def handle(self, *args, source=None, dry_run=False, **options):
+    def handle(self, *args, source=None, dry_run=False, no_photos=False, **options):
         try:
             client, full = registry_source(source)
         except ValueError as exc:
@@ -46,3 +49,16 @@ class Command(BaseCommand):
         self.stdout.write(style(line))
         if run.status == "failed":
             raise CommandError("sync failed; nothing was changed")
+        if not (dry_run or no_photos) and hasattr(client, "fetch_image"):
+            self._photos(client, run, quiet=options["verbosity"] == 0)
+
+    def _photos(self, client, run, *, quiet: bool) -> None:
+        bar = tqdm(desc="Ảnh sản phẩm", unit=" ảnh", disable=quiet)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        result = photos_fetch(client=client, run=run, progress=progress)
+        bar.close()
+        self.stdout.write(result.summary())
