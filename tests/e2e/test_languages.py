@@ -44,8 +44,7 @@ DATA_SELECTORS = ", ".join(
         ".facet__value-label",
     ]
 )
-VISIBLE_TEXT = (
-    """(selectors) => {
+VISIBLE_TEXT = """(selectors) => {
     const clone = document.body.cloneNode(true);
     clone.querySelectorAll(selectors).forEach(el => el.remove());
     clone.querySelectorAll('script, style, noscript, [hidden]').forEach(el => el.remove());
@@ -55,7 +54,6 @@ VISIBLE_TEXT = (
     clone.remove();
     return text;
 }"""
-)
 
 
 def _pages(live_url):

@@ -67,9 +67,7 @@ def test_every_oscar_string_we_serve_has_its_vietnamese(served, upstream):
 
 def test_the_ids_we_write_are_vietnamese(served, upstream):
     english_ids = [
-        _where(m)
-        for m in served
-        if not is_english_source(m, upstream) and looks_english(m.msgid)
+        _where(m) for m in served if not is_english_source(m, upstream) and looks_english(m.msgid)
     ]
     assert not english_ids, "our message ids must be Vietnamese:\n" + "\n".join(english_ids)
 
