@@ -15,6 +15,7 @@ from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
@@ -267,7 +268,9 @@ class ProductCategoryView(ProductListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["category"] = self.category
-        context["summary"] = self.category.name
+        # Categories are named after the OCOP sectors and groups, whose
+        # labels are in the catalogue; a name an operator made up shows as is.
+        context["summary"] = gettext(self.category.name)
         return context
 
 

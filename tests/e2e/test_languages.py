@@ -28,7 +28,9 @@ VIETNAMESE_ON_ENGLISH = re.compile(
     r"Phí vận chuyển|Trang chủ|Tất cả sản phẩm|Còn hàng|Hết hàng|Xem tất cả|"
     r"Chứng nhận OCOP|Hiệu lực|Mô tả|Đánh giá|Số lượng|Bộ lọc|Ngày cấp|Hạng sao|"
     r"Tiếp theo|Trang trước|Trang sau|Tổng cộng|Tạm tính|Địa chỉ|Sự kiện|Hội chợ|"
-    r"Làng nghề|Xem thêm|Chủ thể|Tỉnh/thành|Mức giá|Nhóm sản phẩm|Ngành)",
+    r"Làng nghề|Xem thêm|Chủ thể|Tỉnh/thành|Mức giá|Nhóm sản phẩm|Ngành|"
+    # the categories, named after the OCOP sectors
+    r"Thực phẩm|Đồ uống|Thảo dược|Thủ công mỹ nghệ)",
     re.IGNORECASE,
 )
 # What people wrote, shown as they wrote it in every language.
