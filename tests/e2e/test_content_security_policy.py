@@ -250,7 +250,9 @@ def _wagtail_walk(watch, base):
     preview = page.frame_locator("iframe[data-w-preview-target='iframe']").first
     preview.locator("main#main").wait_for()
     watch.settle()
-    page.locator("a[href='#tab-promote']").click()
+    # the tab that holds the sharing image (its id follows the heading's language)
+    tab = page.locator("#id_og_image-chooser").evaluate("el => el.closest('[role=tabpanel]').id")
+    page.locator(f"a[href='#{tab}']").click()
     page.locator("#id_og_image-chooser .chooser__choose-button").click()
     page.locator(".modal-dialog").wait_for()
     watch.settle()
