@@ -81,6 +81,10 @@ UPSTREAM_CATALOGUES = (
         for app in WAGTAIL_ORGANIZER_APPS
     ),
 )
+WAGTAIL_SCRIPT_IDS = Path(wagtail.__file__).parent / "admin/locale/en/LC_MESSAGES/djangojs.po"
+WAGTAIL_SCRIPT_VIETNAMESE = (
+    Path(wagtail.__file__).parent / "admin/locale/vi/LC_MESSAGES/djangojs.po"
+)
 # Words that give an English id away; ours must be Vietnamese.
 ENGLISH_WORDS = frozenset(
     "the a an is are be to of and or your you this that have has not no any it "
@@ -101,8 +105,8 @@ def repo_dir() -> Path:
     return Path(settings.BASE_DIR)
 
 
-def catalogue_path(language: str, suffix: str = "po") -> Path:
-    return repo_dir() / "locale" / language / "LC_MESSAGES" / f"django.{suffix}"
+def catalogue_path(language: str, suffix: str = "po", domain: str = "django") -> Path:
+    return repo_dir() / "locale" / language / "LC_MESSAGES" / f"{domain}.{suffix}"
 
 
 @dataclass(frozen=True)
@@ -129,9 +133,9 @@ class Message:
         return msgid if self.plural is None else (msgid, 0)
 
 
-def _copy_tree(src: Path, dst: Path, suffixes=(".py", ".html", ".txt")) -> None:
+def _copy_tree(src: Path, dst: Path, suffixes=(".py", ".html", ".txt"), skip=SKIP_DIRS) -> None:
     for root, dirs, files in os.walk(src):
-        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+        dirs[:] = [d for d in dirs if d not in skip]
         for name in files:
             if name.endswith(suffixes):
                 source = Path(root) / name
@@ -178,7 +182,9 @@ def extract_messages() -> list[Message]:
     with tempfile.TemporaryDirectory(prefix="ocop-messages-") as scratch:
         tree = Path(scratch)
         for name in OUR_SOURCES:
-            _copy_tree(repo_dir() / name, tree / name)
+            # Our operator screens too: an operator in English mode must not
+            # meet our Vietnamese (Oscar's own dashboard is left to Oscar).
+            _copy_tree(repo_dir() / name, tree / name, skip=SKIP_DIRS - {"dashboard"})
         _copy_oscar_templates_we_serve(tree / "oscar_templates")
         for app in OSCAR_SHOPPER_APPS:
             _copy_tree(OSCAR / "apps" / app, tree / "oscar_apps" / app, suffixes=(".py",))
@@ -232,8 +238,8 @@ def looks_english(text: str) -> bool:
     return len(words) >= 3 and sum(w in ENGLISH_WORDS for w in words) * 3 >= len(words)
 
 
-def read_catalogue(language: str) -> Catalog:
-    path = catalogue_path(language)
+def read_catalogue(language: str, domain: str = "django") -> Catalog:
+    path = catalogue_path(language, domain=domain)
     if not path.exists():
         return Catalog(locale=language)
     with open(path, "rb") as po:
@@ -265,13 +271,13 @@ def _rebuilt(language: str, messages: Iterable[Message], keep: Catalog) -> Catal
     return catalogue
 
 
-def write_catalogue(language: str, catalogue: Catalog) -> None:
+def write_catalogue(language: str, catalogue: Catalog, domain: str = "django") -> None:
     """Write the .po a translator edits and the .mo Django reads, together."""
-    path = catalogue_path(language)
+    path = catalogue_path(language, domain=domain)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as po:
         write_po(po, catalogue, width=100, omit_header=False, ignore_obsolete=True)
-    with open(catalogue_path(language, "mo"), "wb") as mo:
+    with open(catalogue_path(language, "mo", domain=domain), "wb") as mo:
         write_mo(mo, catalogue, use_fuzzy=False)
 
 
@@ -321,6 +327,53 @@ def update_catalogues(messages: list[Message] | None = None) -> dict[str, int]:
         "en": sum(1 for m in english_catalogue if m.id and not _translated(m)),
         "vi": sum(1 for m in vietnamese_catalogue if m.id and not _translated(m)),
     }
+
+
+def script_messages() -> list[Message]:
+    """Every id the organizers' admin scripts ask Wagtail's JS catalogue for.
+
+    Wagtail ships its script strings as the `djangojs` domain of
+    `wagtail.admin`, served at /admin/jsi18n/; its English catalogue lists
+    every id (our own scripts take their words from the page, not from
+    gettext). Django merges LOCALE_PATHS over the package's catalogue for
+    that view too, so `locale/vi/LC_MESSAGES/djangojs.po` fills the gaps.
+    """
+    with open(WAGTAIL_SCRIPT_IDS, "rb") as po:
+        source = read_po(po)
+    return [
+        Message(
+            msgid=m.id if isinstance(m.id, str) else m.id[0],
+            plural=None if isinstance(m.id, str) else m.id[1],
+            context=m.context,
+            locations=(),
+        )
+        for m in source
+        if m.id
+    ]
+
+
+def upstream_script_vietnamese() -> set[tuple[str | None, str]]:
+    """The script ids Wagtail's own Vietnamese already translates."""
+    with open(WAGTAIL_SCRIPT_VIETNAMESE, "rb") as po:
+        return {
+            (m.context, m.id if isinstance(m.id, str) else m.id[0])
+            for m in read_po(po)
+            if m.id and _translated(m)
+        }
+
+
+def update_script_catalogue() -> int:
+    """Bring `locale/vi/LC_MESSAGES/djangojs.po` in line with Wagtail's
+    script ids: the ones Wagtail leaves untranslated, translations kept.
+    Returns how many still lack Vietnamese."""
+    done = upstream_script_vietnamese()
+    catalogue = _rebuilt(
+        "vi",
+        (m for m in script_messages() if m.key not in done),
+        read_catalogue("vi", domain="djangojs"),
+    )
+    write_catalogue("vi", catalogue, domain="djangojs")
+    return sum(1 for m in catalogue if m.id and not _translated(m))
 
 
 def _translated(message) -> bool:

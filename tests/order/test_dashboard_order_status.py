@@ -107,3 +107,12 @@ def test_changing_a_status_in_the_back_office_says_so_in_words(admin_client, ord
 def test_every_pipeline_status_has_a_label():
     assert set(OrderStatus.values) == set(settings.OSCAR_ORDER_STATUS_PIPELINE)
     assert Order(status="refunded").get_status_display() == "Đã hoàn tiền"
+
+
+@pytest.mark.parametrize(("language", "label"), [("vi", "Bộ lọc:"), ("en", "Filters:")])
+def test_the_filter_list_heading_is_in_the_operators_language(admin_client, order, language, label):
+    """Oscar writes "Filters:" without trans, so a Vietnamese operator read
+    it in English above every filtered order list."""
+    admin_client.cookies["django_language"] = language
+    html = admin_client.get(reverse("dashboard:order-list") + "?status=packed").content.decode()
+    assert f"<label>{label}</label>" in html

@@ -8,7 +8,11 @@ files translators edit, so the two never drift apart.
 
 from django.core.management.base import BaseCommand
 
-from marketplace.translations.catalogues import catalogue_path, update_catalogues
+from marketplace.translations.catalogues import (
+    catalogue_path,
+    update_catalogues,
+    update_script_catalogue,
+)
 
 
 class Command(BaseCommand):
@@ -20,3 +24,6 @@ class Command(BaseCommand):
             path = catalogue_path(language).relative_to(catalogue_path(language).parents[3])
             state = f"{count} chưa dịch" if count else "đủ"
             self.stdout.write(f"{path}: {state}")
+        count = update_script_catalogue()
+        state = f"{count} chưa dịch" if count else "đủ"
+        self.stdout.write(f"locale/vi/LC_MESSAGES/djangojs.po (Wagtail admin scripts): {state}")
