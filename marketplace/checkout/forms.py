@@ -57,7 +57,14 @@ class CheckoutForm(forms.Form):
     )
 
     def __init__(
-        self, *args, needs_address=True, needs_email=True, card=False, pickup_choices=(), **kwargs
+        self,
+        *args,
+        needs_address=True,
+        needs_email=True,
+        card=False,
+        bank_transfer=False,
+        pickup_choices=(),
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.needs_address = needs_address
@@ -66,6 +73,8 @@ class CheckoutForm(forms.Form):
         ]
         self.fields["email"].required = needs_email
         payments = [("cod", _("Thanh toán khi nhận hàng (COD)"))]
+        if bank_transfer:
+            payments.append(("vietqr", _("Chuyển khoản ngân hàng (VietQR)")))
         if card:
             payments.append(("card", _("Thẻ ngân hàng / thẻ quốc tế")))
         self.fields["payment"].choices = payments

@@ -15,6 +15,7 @@ from oscar.core.loading import get_model
 from stripe import StripeError
 
 from marketplace.checkout.forms import CheckoutForm
+from marketplace.checkout.transfer_views import SESSION_TRANSFER
 from marketplace.core import request_params
 from marketplace.order.links import order_email_remember, order_status_url
 from marketplace.order.services import (
@@ -30,8 +31,19 @@ from marketplace.order.services import (
 from marketplace.order.shipping import basket_needs_address, line_producer, shipping_rates
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import PaymentsClient
-from marketplace.payments.models import PaymentAttempt
-from marketplace.payments.services import card_payment_start, fulfil
+from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
+from marketplace.payments.payos_client import (
+    PayosClient,
+    PayosNotConfigured,
+    PayosUnavailable,
+    payos_configured,
+)
+from marketplace.payments.services import (
+    bank_transfer_cancel,
+    bank_transfer_start,
+    card_payment_start,
+    fulfil,
+)
 from marketplace.registry.addresses import PROVINCES_2025
 
 logger = logging.getLogger(__name__)
@@ -49,23 +61,47 @@ def card_payments_enabled() -> bool:
 
 
 def frozen_basket_restore(request):
-    """A shopper who left the card page comes back to their basket.
+    """A shopper who left the card or VietQR page comes back to their basket.
 
-    Starting a card payment freezes the basket (so its contents cannot
-    change while paying), and Oscar's middleware then hands the session a new,
-    empty one. Back on the checkout page, a still-pending attempt's basket is
-    thawed and used again: they may pay by card again or choose COD."""
-    attempt = (
-        PaymentAttempt.objects.filter(pk=request.session.get(SESSION_ATTEMPT), status="pending")
-        .select_related("basket")
-        .first()
-    )
-    if attempt is None or attempt.basket.status != attempt.basket.FROZEN:
-        return None
+    Starting a payment freezes the basket (so its contents cannot change
+    while paying), and Oscar's middleware then hands the session a new,
+    empty one. Back on the checkout page, the basket of this session's
+    unpaid attempt is used again: a pending card attempt's is thawed; a
+    pending VietQR request is cancelled at payOS first (its QR must stop
+    taking money), and an expired or cancelled one's basket, already thawed,
+    is picked up. They may then pay again or choose COD."""
     if not request.basket.is_empty:
         return None
+    card = PaymentAttempt.objects.filter(
+        pk=request.session.get(SESSION_ATTEMPT),
+        method=PaymentMethod.CARD,
+        status=PaymentAttemptStatus.PENDING,
+    )
+    transfer = PaymentAttempt.objects.filter(
+        pk=request.session.get(SESSION_TRANSFER),
+        method=PaymentMethod.VIETQR,
+        order__isnull=True,
+        status__in=[
+            PaymentAttemptStatus.PENDING,
+            PaymentAttemptStatus.EXPIRED,
+            PaymentAttemptStatus.CANCELLED,
+        ],
+    )
+    attempt = (card | transfer).select_related("basket").order_by("-updated_at").first()
+    if attempt is None:
+        return None
+    if attempt.method == PaymentMethod.VIETQR and attempt.status == PaymentAttemptStatus.PENDING:
+        try:
+            client = PayosClient.from_settings()
+        except PayosNotConfigured:
+            client = None
+        attempt = bank_transfer_cancel(client=client, attempt=attempt)
+        attempt.basket.refresh_from_db()
     basket = attempt.basket
-    basket.thaw()
+    if basket.status == basket.FROZEN:
+        basket.thaw()
+    elif basket.status != basket.OPEN:
+        return None
     basket.strategy = request.basket.strategy
     request.basket = basket
     return basket
@@ -104,6 +140,7 @@ class CheckoutView(FormView):
             needs_address=basket_needs_address(self.basket),
             needs_email=not self.request.user.is_authenticated,
             card=card_payments_enabled(),
+            bank_transfer=payos_configured(),
             pickup_choices=self.pickup_choices(),
         )
         return kwargs
@@ -145,6 +182,10 @@ class CheckoutView(FormView):
             return self.total_confirm(form)
         if data["payment"] == "card":
             return self.card_payment(
+                form, delivery=delivery, email=email, user=user, shown_total=shown_total
+            )
+        if data["payment"] == "vietqr":
+            return self.bank_transfer(
                 form, delivery=delivery, email=email, user=user, shown_total=shown_total
             )
         try:
@@ -224,6 +265,43 @@ class CheckoutView(FormView):
                 "return_url": self.request.build_absolute_uri(reverse("checkout:card-return")),
             },
         )
+
+    def bank_transfer(self, form, *, delivery, email, user, shown_total):
+        """Open a payOS request and send the shopper to its QR page; the
+        order is placed by `fulfil` (webhook or return link). If payOS is
+        down or slow, nothing is frozen and the page says to try again or
+        pay cash on delivery."""
+        build = self.request.build_absolute_uri
+        try:
+            attempt = bank_transfer_start(
+                client=PayosClient.from_settings(),
+                basket=self.basket,
+                delivery=delivery,
+                email=email,
+                user=user,
+                pickup_producer_ids=form.pickup_ids(),
+                shown_total=shown_total,
+                return_url=build(reverse("checkout:vietqr-return")),
+                cancel_url=build(reverse("checkout:vietqr-cancel")),
+                request=self.request,
+            )
+        except TotalChanged:
+            return self.total_confirm(form)
+        except (InsufficientStock, CheckoutRefused) as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        except (PayosUnavailable, PayosNotConfigured) as error:
+            logger.warning("payOS did not open a payment request: %s", error)
+            form.add_error(
+                None,
+                _(
+                    "Chưa tạo được mã QR chuyển khoản vì cổng thanh toán payOS không phản hồi. "
+                    "Bạn hãy thử lại sau ít phút, hoặc chọn thanh toán khi nhận hàng (COD)."
+                ),
+            )
+            return self.form_invalid(form)
+        self.request.session[SESSION_TRANSFER] = attempt.pk
+        return redirect("checkout:vietqr", order_code=attempt.order_code)
 
 
 class CheckoutSummaryView(View):

@@ -10,6 +10,7 @@ from oscar.apps.order.abstract_models import AbstractOrder
 class PaymentMethod(models.TextChoices):
     COD = "cod", _("Thanh toán khi nhận hàng (COD)")
     CARD = "card", _("Thẻ (Stripe)")
+    VIETQR = "vietqr", _("Chuyển khoản ngân hàng (VietQR)")
 
 
 class PaymentState(models.TextChoices):

@@ -1,12 +1,15 @@
-"""What a card payment needs to become an order later, without a session.
+"""What a paid basket needs to become an order later, without a session.
 
-Stripe's webhook can arrive after the shopper closed the tab (and up to 3
-days late), so the attempt keeps everything `order_place` needs: the basket,
-the delivery address, the email and the pickup choices.
+Stripe's and payOS's webhooks can arrive after the shopper closed the tab
+(Stripe's up to 3 days late; a bank transfer after the QR expired), so the
+attempt keeps everything `order_place` needs: the basket, the delivery
+address, the email and the pickup choices. One model serves both methods,
+so one `fulfil` places the order for either.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,20 +20,49 @@ class PaymentAttemptStatus(models.TextChoices):
     # Stripe took a different amount than the order would cost: nothing is
     # placed, and an operator has to look (refund or charge the difference).
     AMOUNT_MISMATCH = "amount_mismatch", _("Số tiền không khớp")
+    # VietQR only: the request ran out of time, or the shopper (or the
+    # checkout page, on their way back to COD) cancelled it at payOS.
+    EXPIRED = "expired", _("Đã hết hạn")
+    CANCELLED = "cancelled", _("Đã huỷ")
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Thẻ")
+    VIETQR = "vietqr", _("Chuyển khoản VietQR")
 
 
 class PaymentAttempt(models.Model):
-    """One basket paid by card through one Stripe PaymentIntent.
+    """One basket paid by card (a Stripe PaymentIntent) or by bank transfer
+    (a payOS payment request, its VietQR).
 
-    There is one attempt per basket: a retry reuses it (and its
+    A basket has one card attempt: a retry reuses it (and its
     PaymentIntent), so a stale browser tab can never pay for a second
-    PaymentIntent that no attempt knows about.
+    PaymentIntent that no attempt knows about. It may have several VietQR
+    attempts over time (each expired or cancelled request is kept, since
+    money can still arrive for it), but only one pending at a time.
     """
 
     basket = models.ForeignKey(
         "basket.Basket", on_delete=models.PROTECT, related_name="payment_attempts"
     )
-    payment_intent_id = models.CharField(max_length=255, unique=True)
+    method = models.CharField(
+        _("hình thức"), max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.CARD
+    )
+    payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    # payOS: the request's integer orderCode (unique per attempt), its id,
+    # what the QR page shows, and the transfers that came in for it.
+    order_code = models.BigIntegerField(_("mã payOS (orderCode)"), unique=True, null=True)
+    payment_link_id = models.CharField(_("mã link payOS"), max_length=64, blank=True)
+    checkout_url = models.URLField(max_length=500, blank=True)
+    qr_code = models.TextField(blank=True)
+    bank_bin = models.CharField(max_length=8, blank=True)
+    account_number = models.CharField(max_length=32, blank=True)
+    account_name = models.CharField(max_length=255, blank=True)
+    transfer_content = models.CharField(_("nội dung chuyển khoản"), max_length=25, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True, db_index=True)
+    amount_paid = models.PositiveBigIntegerField(_("đã nhận (đồng)"), default=0)
+    bank_reference = models.CharField(_("mã giao dịch ngân hàng"), max_length=64, blank=True)
+    transfers = models.JSONField(default=list, blank=True)  # [{reference, amount}]
     order_number = models.CharField(max_length=128)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     currency = models.CharField(max_length=3, default="vnd")
@@ -71,15 +103,24 @@ class PaymentAttempt(models.Model):
     client_secret: str = ""
 
     class Meta:
-        verbose_name = _("lần thanh toán thẻ")
-        verbose_name_plural = _("lần thanh toán thẻ")
+        verbose_name = _("lần thanh toán")
+        verbose_name_plural = _("lần thanh toán")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["basket"], name="payments_one_attempt_per_basket")
+            models.UniqueConstraint(
+                fields=["basket"],
+                condition=Q(method="card"),
+                name="payments_one_card_attempt_per_basket",
+            ),
+            models.UniqueConstraint(
+                fields=["basket"],
+                condition=Q(method="vietqr", status="pending"),
+                name="payments_one_pending_transfer_per_basket",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_number} {self.payment_intent_id} ({self.status})"
+        return f"{self.order_number} {self.payment_intent_id or self.order_code} ({self.status})"
 
     @property
     def delivery(self):
@@ -99,9 +140,10 @@ class PaymentAttempt(models.Model):
 
 
 class Refund(models.Model):
-    """Money given back through Stripe for a whole order or some of its
-    lines, by an operator. `request_key` is unique: the form carries one per
-    page load, so a double-submitted refund is refunded once."""
+    """Money given back for a whole order or some of its lines, by an
+    operator: through Stripe for a card, by hand for a bank transfer.
+    `request_key` is unique: the form carries one per page load, so a
+    double-submitted refund is refunded once."""
 
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, related_name="refunds")
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
@@ -110,6 +152,9 @@ class Refund(models.Model):
     )  # [{"line": id, "quantity": n}]
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
     stripe_refund_id = models.CharField(max_length=255, blank=True)
+    # A VietQR order's money goes back by a bank transfer the operator makes
+    # by hand (payOS collects, it does not refund): its bank reference.
+    bank_reference = models.CharField(_("mã giao dịch ngân hàng"), max_length=64, blank=True)
     request_key = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,10 +1,12 @@
-"""Card payments: start one, and turn a paid one into an order exactly once.
+"""Card and bank-transfer payments: start one, and turn a paid one into an
+order exactly once.
 
 The flow (design.md §3): `card_payment_start` freezes the basket and opens a
-Stripe PaymentIntent; the shopper pays in the browser; then `fulfil` runs
-from the signed webhook and from the return page, in any order and any
-number of times, and places the order once. `payment_failed` gives the
-basket back to the shopper.
+Stripe PaymentIntent, `bank_transfer_start` a payOS payment request (a
+VietQR); the shopper pays; then `fulfil` runs from the signed webhooks and
+from the return pages, in any order and any number of times, and places the
+order once. `payment_failed`, `bank_transfer_cancel` and
+`bank_transfers_expire` give the basket back to the shopper.
 
 Every write here locks the basket row first and the attempt row second, the
 same order `order_place` locks in, so a retry, a webhook and a return page
@@ -13,9 +15,13 @@ racing each other wait instead of deadlocking.
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
@@ -28,7 +34,8 @@ from marketplace.order.services import (
 )
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import CURRENCY, PaymentsClient, whole_dong
-from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus
+from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
+from marketplace.payments.payos_client import PayosClient, PayosUnavailable, Transfer
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +75,11 @@ def card_payment_start(
     """
     with transaction.atomic():
         locked = Basket.objects.select_for_update().get(pk=basket.pk)
-        attempt = PaymentAttempt.objects.select_for_update().filter(basket_id=basket.pk).first()
+        attempt = (
+            PaymentAttempt.objects.select_for_update()
+            .filter(basket_id=basket.pk, method=PaymentMethod.CARD)
+            .first()
+        )
         if attempt is not None and (
             attempt.order_id or attempt.status in (Status.SUCCEEDED, Status.AMOUNT_MISMATCH)
         ):
@@ -127,40 +138,88 @@ class _TotalMoved(Exception):
     """The placed order's total is not what was paid; roll the order back."""
 
 
-def fulfil(*, payment_intent: Mapping[str, Any] | Any) -> Order | None:
-    """Place the order for a succeeded PaymentIntent, exactly once.
+def fulfil(
+    *, payment_intent: Mapping[str, Any] | Any = None, transfer: Transfer | None = None
+) -> Order | None:
+    """Place the order for a paid attempt, exactly once, whichever way it
+    was paid: a succeeded Stripe PaymentIntent, or a bank transfer payOS
+    reported (`transfer`, from its verified webhook or its record of the
+    request).
 
-    Called with the signed webhook's PaymentIntent and with the one the
-    return page retrieves from Stripe; whichever comes first places the
-    order, the others get it back. Nothing is placed when Stripe took an
-    amount other than what the basket costs now: the attempt is marked
-    `amount_mismatch` for an operator instead. Returns the order, or None
-    when there is none (not paid yet, unknown PaymentIntent, or a problem
-    recorded on the attempt).
+    Called from the signed webhooks and from the return pages; whichever
+    comes first places the order, the others get it back. Nothing is placed
+    when the money is not what the basket costs now: the attempt is marked
+    `amount_mismatch` for an operator instead. For a bank transfer that is
+    also money for an expired or cancelled request, or for a basket ordered
+    some other way meanwhile: an operator refunds it by hand. Returns the
+    order, or None when there is none (not paid yet, unknown payment, or a
+    problem recorded on the attempt).
     """
+    if transfer is not None:
+        return _transfer_fulfil(transfer)
     intent = _plain(payment_intent)
     found = _attempt_keys(intent)
     if found is None:
         return None
-    attempt_pk, basket_pk = found
+    return _paid_place(
+        *found,
+        succeeded=intent.get("status") == "succeeded",
+        paid=intent.get("amount"),
+        currency=str(intent.get("currency") or "").lower(),
+    )
+
+
+def _transfer_fulfil(transfer: Transfer) -> Order | None:
+    found = (
+        PaymentAttempt.objects.filter(method=PaymentMethod.VIETQR, order_code=transfer.order_code)
+        .values_list("pk", "basket_id")
+        .first()
+    )
+    if found is None:
+        # payOS's own test webhook (confirm-webhook), or another shop on the
+        # same payOS channel: acknowledged, never an order
+        logger.warning("payOS transfer for orderCode %s matches no attempt", transfer.order_code)
+        return None
+    return _paid_place(*found, succeeded=transfer.paid, transfer=transfer)
+
+
+def _paid_place(
+    attempt_pk: int,
+    basket_pk: int,
+    *,
+    succeeded: bool,
+    paid: int | None = None,
+    currency: str = "",
+    transfer: Transfer | None = None,
+) -> Order | None:
+    """The shared body of `fulfil`: basket row locked first, then the attempt."""
     with transaction.atomic():
         basket = Basket.objects.select_for_update().get(pk=basket_pk)
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_pk)
+        if transfer is not None and succeeded:
+            _transfer_record(attempt, transfer)
+            paid, currency = attempt.amount_paid, transfer.currency.lower()
         if attempt.order_id:
             return attempt.order
-        if intent.get("status") != "succeeded" or attempt.status == Status.AMOUNT_MISMATCH:
+        if not succeeded or attempt.status == Status.AMOUNT_MISMATCH:
             return None
-        if basket.status == Basket.SUBMITTED:
-            # ordered some other way (COD in another tab) while the card was
-            # being charged: the money has to go back, not become an order
-            return _refused(
+        by_card = attempt.method == PaymentMethod.CARD
+        if attempt.status in (Status.EXPIRED, Status.CANCELLED):
+            return _mismatched(
                 attempt,
-                _("Giỏ hàng đã thành đơn khác trước khi thanh toán thẻ hoàn tất."),
+                _("Tiền chuyển khoản đến sau khi yêu cầu thanh toán đã hết hạn hoặc bị huỷ."),
             )
+        if basket.status == Basket.SUBMITTED:
+            # ordered some other way (COD in another tab) while this payment
+            # was under way: the money has to go back, not become an order
+            problem = _("Giỏ hàng đã thành đơn khác trước khi thanh toán hoàn tất.")
+            return _refused(attempt, problem) if by_card else _mismatched(attempt, problem)
         try:
-            mismatch = _amount_mismatch(attempt, intent, basket)
+            mismatch = _amount_mismatch(attempt, paid, currency, basket)
         except CheckoutRefused as refusal:
-            return _refused(attempt, str(refusal))
+            return (
+                _refused(attempt, str(refusal)) if by_card else _mismatched(attempt, str(refusal))
+            )
         if mismatch:
             return _mismatched(attempt, mismatch)
         try:
@@ -171,7 +230,7 @@ def fulfil(*, payment_intent: Mapping[str, Any] | Any) -> Order | None:
                     email=attempt.email,
                     user=attempt.user,
                     pickup_producer_ids=frozenset(attempt.pickup_producer_ids),
-                    payment_method="card",
+                    payment_method=attempt.method,
                     payment_state="paid",
                 )
                 if whole_dong(order.total_incl_tax) != attempt.amount:
@@ -183,12 +242,41 @@ def fulfil(*, payment_intent: Mapping[str, Any] | Any) -> Order | None:
                 % {"paid": attempt.amount, "total": whole_dong(moved.args[0])},
             )
         except (CheckoutRefused, InsufficientStock) as refusal:
-            return _refused(attempt, str(refusal))
+            return (
+                _refused(attempt, str(refusal)) if by_card else _mismatched(attempt, str(refusal))
+            )
         attempt.order = order
         attempt.status = Status.SUCCEEDED
         attempt.problem = ""
         attempt.save(update_fields=["order", "status", "problem", "updated_at"])
     return order
+
+
+def _transfer_record(attempt: PaymentAttempt, transfer: Transfer) -> None:
+    """Count a bank transfer on its attempt once, by its bank reference (a
+    webhook sent twice, or the webhook and the return page, count once).
+    From payOS's record of the request (the return page), the amount is
+    everything paid so far."""
+    known = {item.get("reference") for item in attempt.transfers}
+    if transfer.reference in known:
+        return
+    if transfer.amount <= attempt.amount_paid and not transfer.reference:
+        return
+    attempt.transfers = [
+        *attempt.transfers,
+        {"reference": transfer.reference, "amount": transfer.amount},
+    ]
+    attempt.amount_paid = sum(int(item["amount"]) for item in attempt.transfers)
+    attempt.bank_reference = transfer.reference[:64]
+    attempt.save(update_fields=["transfers", "amount_paid", "bank_reference", "updated_at"])
+    if attempt.order_id:
+        # money beyond an order already paid: for an operator to refund
+        _mismatched(
+            attempt,
+            _("Nhận thêm %(amount)s đ (mã %(reference)s) cho đơn đã thanh toán.")
+            % {"amount": transfer.amount, "reference": transfer.reference},
+            keep_status=True,
+        )
 
 
 def payment_failed(*, payment_intent: Mapping[str, Any] | Any) -> PaymentAttempt | None:
@@ -240,10 +328,14 @@ def _attempt_keys(intent: dict) -> tuple[int, int] | None:
     return found
 
 
-def _amount_mismatch(attempt: PaymentAttempt, intent: dict, basket) -> str:
+def _amount_mismatch(attempt: PaymentAttempt, paid, currency: str, basket) -> str:
     """Why the paid amount is not what the basket costs, or "" when it is."""
-    paid, currency = intent.get("amount"), str(intent.get("currency") or "").lower()
     if currency != attempt.currency or paid != attempt.amount:
+        if attempt.method == PaymentMethod.VIETQR:
+            return _("Đã nhận %(paid)s đ qua chuyển khoản, yêu cầu thanh toán là %(amount)s đ.") % {
+                "paid": paid,
+                "amount": attempt.amount,
+            }
         return _("Stripe thu %(paid)s %(currency)s, lần thanh toán ghi %(amount)s %(ours)s.") % {
             "paid": paid,
             "currency": currency,
@@ -257,20 +349,22 @@ def _amount_mismatch(attempt: PaymentAttempt, intent: dict, basket) -> str:
         user=attempt.user,
     )
     if quote.total.currency.lower() != currency or whole_dong(quote.total.incl_tax) != paid:
-        return _("Stripe thu %(paid)s đ, giỏ hàng hiện tính %(total)s đ.") % {
+        return _("Đã thu %(paid)s đ, giỏ hàng hiện tính %(total)s đ.") % {
             "paid": paid,
             "total": whole_dong(quote.total.incl_tax),
         }
     return ""
 
 
-def _mismatched(attempt: PaymentAttempt, problem: str) -> None:
-    attempt.status = Status.AMOUNT_MISMATCH
+def _mismatched(attempt: PaymentAttempt, problem: str, *, keep_status: bool = False) -> None:
+    """Flag the attempt for an operator: money in, no order from it."""
+    if not keep_status:
+        attempt.status = Status.AMOUNT_MISMATCH
     attempt.problem = problem
     attempt.save(update_fields=["status", "problem", "updated_at"])
     logger.error(
         "payment %s for order %s not fulfilled, amount mismatch: %s",
-        attempt.payment_intent_id,
+        attempt.payment_intent_id or attempt.order_code,
         attempt.order_number,
         problem,
     )
@@ -285,8 +379,168 @@ def _refused(attempt: PaymentAttempt, problem: str) -> None:
     attempt.save(update_fields=["problem", "updated_at"])
     logger.error(
         "payment %s for order %s paid but not fulfilled: %s",
-        attempt.payment_intent_id,
+        attempt.payment_intent_id or attempt.order_code,
         attempt.order_number,
         problem,
     )
     return None
+
+
+# -- bank transfer by VietQR, through payOS ------------------------------------
+
+# The transfer content the shopper's bank app carries, and payOS matches the
+# money by: the order reference, within payOS's 25 characters.
+TRANSFER_CONTENT = "OCOP DH{number}"
+
+
+def bank_transfer_start(
+    *,
+    client: PayosClient,
+    basket,
+    delivery: Delivery,
+    email: str,
+    return_url: str,
+    cancel_url: str,
+    user=None,
+    pickup_producer_ids=frozenset(),
+    shown_total: int | None = None,
+    request=None,
+    now: datetime | None = None,
+) -> PaymentAttempt:
+    """Freeze the basket and open a payOS payment request for the quote.
+
+    As with a card, a quote other than `shown_total` opens nothing
+    (`TotalChanged`). A still-live request for the same amount is reused
+    (a reload shows the same QR); another amount cancels it at payOS first,
+    then opens a new one under a new orderCode (order number × 100 + how
+    many this basket has had), since payOS never reuses one. payOS is called
+    while the basket row is locked, so a double click waits and then finds
+    the first click's request. If payOS fails (`PayosUnavailable`),
+    nothing is frozen or stored: the shopper can choose COD at once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Basket.objects.select_for_update().get(pk=basket.pk)
+        if locked.status not in (Basket.OPEN, Basket.FROZEN):
+            raise CheckoutRefused(_("Giỏ hàng này không còn đặt được."))
+        attempts = PaymentAttempt.objects.select_for_update().filter(basket_id=basket.pk)
+        if attempts.filter(Q(order__isnull=False) | Q(status=Status.SUCCEEDED)).exists():
+            raise CheckoutRefused(_("Giỏ hàng này đã được thanh toán."))
+        quote = checkout_quote(
+            basket,
+            delivery=delivery,
+            pickup_producer_ids=pickup_producer_ids,
+            user=user,
+            request=request,
+        )
+        if shown_total is not None and quote.total.incl_tax != shown_total:
+            raise TotalChanged(quote)
+        if quote.total.currency.lower() != CURRENCY:
+            raise CheckoutRefused(_("Chuyển khoản chỉ nhận đồng Việt Nam."))
+        amount = whole_dong(quote.total.incl_tax)
+        order_number = str(OrderNumberGenerator().order_number(basket))
+        live = attempts.filter(method=PaymentMethod.VIETQR, status=Status.PENDING).first()
+        fresh = now + timedelta(minutes=1)
+        if live is not None and live.amount == amount and live.expires_at > fresh:
+            _delivery_store(live, delivery, email, user, pickup_producer_ids)
+            live.save()
+            return live
+        if live is not None:
+            client.payment_request_cancel(live.order_code, "Đổi số tiền")
+            live.status = Status.CANCELLED
+            live.save(update_fields=["status", "updated_at"])
+        tries = attempts.filter(method=PaymentMethod.VIETQR).count() + 1
+        if tries >= 100:
+            raise CheckoutRefused(_("Giỏ hàng này đã tạo quá nhiều mã QR; hãy chọn COD."))
+        expires_at = now + timedelta(minutes=settings.PAYOS_EXPIRY_MINUTES)
+        order_code = int(order_number) * 100 + tries
+        content = TRANSFER_CONTENT.format(number=order_number)[:25]
+        payment = client.payment_request_create(
+            order_code=order_code,
+            amount=amount,
+            description=content,
+            return_url=return_url,
+            cancel_url=cancel_url,
+            expires_at=expires_at,
+            buyer_name=delivery.name,
+            buyer_phone=delivery.phone,
+        )
+        attempt = PaymentAttempt(
+            basket_id=basket.pk,
+            method=PaymentMethod.VIETQR,
+            order_code=order_code,
+            order_number=order_number,
+            amount=amount,
+            currency=CURRENCY,
+            payment_link_id=payment.payment_link_id,
+            checkout_url=payment.checkout_url[:500],
+            qr_code=payment.qr_code,
+            bank_bin=payment.bin[:8],
+            account_number=payment.account_number[:32],
+            account_name=payment.account_name[:255],
+            transfer_content=payment.description[:25],
+            expires_at=expires_at,
+        )
+        _delivery_store(attempt, delivery, email, user, pickup_producer_ids)
+        attempt.save()
+        if locked.status != Basket.FROZEN:
+            locked.freeze()
+        basket.status = Basket.FROZEN
+    return attempt
+
+
+def _delivery_store(attempt, delivery, email, user, pickup_producer_ids) -> None:
+    attempt.delivery_name = delivery.name
+    attempt.delivery_phone = delivery.phone
+    attempt.delivery_province = delivery.province
+    attempt.delivery_ward = delivery.ward
+    attempt.delivery_street = delivery.street
+    attempt.delivery_notes = delivery.notes
+    attempt.email = email
+    attempt.user = user if user is not None and user.is_authenticated else None
+    attempt.pickup_producer_ids = sorted(pickup_producer_ids)
+
+
+def bank_transfer_cancel(
+    *, client: PayosClient | None, attempt: PaymentAttempt, expired: bool = False
+) -> PaymentAttempt:
+    """End a pending VietQR request and give the basket back (the shopper
+    chose COD, or its time ran out: `expired`).
+
+    The request is cancelled at payOS so its QR stops taking money. If payOS
+    cannot be reached, the request still ends here (payOS lets it lapse at
+    its own expiry); money that arrives anyway is flagged by `fulfil`, never
+    lost and never an order. A request already paid is left as it is.
+    """
+    with transaction.atomic():
+        basket = Basket.objects.select_for_update().get(pk=attempt.basket_id)
+        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != Status.PENDING or attempt.order_id or attempt.amount_paid:
+            return attempt
+        if client is not None:
+            reason = "Hết hạn" if expired else "Người mua chọn cách khác"
+            try:
+                client.payment_request_cancel(attempt.order_code, reason)
+            except PayosUnavailable as error:
+                logger.warning("payOS did not cancel %s: %s", attempt.order_code, error)
+        attempt.status = Status.EXPIRED if expired else Status.CANCELLED
+        attempt.save(update_fields=["status", "updated_at"])
+        if basket.status == Basket.FROZEN:
+            basket.thaw()
+    return attempt
+
+
+def bank_transfers_expire(*, client: PayosClient | None, now: datetime | None = None) -> int:
+    """Expire every pending VietQR request past its time (the beat runs this
+    each minute): cancelled at payOS, basket released. Returns how many."""
+    now = now or timezone.now()
+    due = PaymentAttempt.objects.filter(
+        method=PaymentMethod.VIETQR, status=Status.PENDING, expires_at__lte=now
+    )
+    count = 0
+    for attempt in due.only("pk", "basket_id"):
+        if bank_transfer_cancel(client=client, attempt=attempt, expired=True).status == (
+            Status.EXPIRED
+        ):
+            count += 1
+    return count

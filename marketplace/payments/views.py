@@ -1,15 +1,20 @@
-"""Stripe's webhook: the one way a payment can place an order with no
-browser around (the return page may never load, design.md §6)."""
+"""Stripe's and payOS's webhooks: the one way a payment can place an order
+with no browser around (the return page may never load, design.md §6)."""
 
 import logging
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from marketplace.core import request_params
 from marketplace.payments.client import WebhookRefused, webhook_event
+from marketplace.payments.payos_client import (
+    PayosClient,
+    PayosNotConfigured,
+    PayosWebhookRefused,
+)
 from marketplace.payments.services import fulfil, payment_failed
 
 logger = logging.getLogger(__name__)
@@ -82,3 +87,29 @@ def payment_intent_of(event: dict) -> dict | None:
         if not isinstance(value, types) or isinstance(value, bool):
             return None
     return intent
+
+
+# payOS sends at most this much; a bigger body is not a payOS webhook.
+PAYOS_WEBHOOK_MAX_BYTES = 64 * 1024
+
+
+@csrf_exempt  # payOS cannot send a CSRF token; the signature stands in for it
+@require_POST
+def payos_webhook(request: HttpRequest) -> HttpResponse:
+    """A bank transfer arrived (payOS, signed with the checksum key).
+
+    The SDK verifies the signature; anything unsigned, wrongly signed or
+    not payOS's shape answers 400 and changes nothing. A verified transfer
+    answers 200 whatever became of it (an order, a duplicate, an orderCode
+    we do not know such as payOS's confirm-webhook test, or money flagged
+    for an operator), so payOS stops resending it.
+    """
+    if int(request.headers.get("Content-Length") or 0) > PAYOS_WEBHOOK_MAX_BYTES:
+        return HttpResponseBadRequest("invalid webhook")
+    try:
+        transfer = PayosClient.from_settings().webhook_transfer(request.body)
+    except (PayosWebhookRefused, PayosNotConfigured) as refusal:
+        logger.warning("payOS webhook refused: %s", refusal)
+        return HttpResponseBadRequest("invalid webhook")
+    fulfil(transfer=transfer)
+    return JsonResponse({"success": True})

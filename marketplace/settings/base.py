@@ -360,6 +360,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Product views counted in Redis (off the shared product page) into the
     # product records that search ranks by (marketplace.analytics.services).
+    # VietQR requests past their expiry: cancelled at payOS, basket released.
+    "payments-bank-transfers-expire": {
+        "task": "payments.bank_transfers_expire",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
     "analytics-product-views-flush": {
         "task": "analytics.product_views_flush",
         "schedule": timedelta(minutes=1),
@@ -408,6 +414,20 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Empty means Stripe's real API; CI points this at stripe-mock.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_API_VERSION = "2026-10-28.endive"  # pinned to what stripe 16.1 speaks
+# payOS: VietQR bank transfer, confirmed by payOS's signed webhook (issue 16).
+# Offered at checkout only when all three keys are set. Empty base URL means
+# payOS's real API; `make run` and the tests point it at the stand-in
+# (marketplace.payments.payos_standin). Keys come from the payOS merchant
+# page's payment channel; no production defaults.
+PAYOS_CLIENT_ID = env("PAYOS_CLIENT_ID", default="")
+PAYOS_API_KEY = env("PAYOS_API_KEY", default="")
+PAYOS_CHECKSUM_KEY = env("PAYOS_CHECKSUM_KEY", default="")
+PAYOS_BASE_URL = env("PAYOS_BASE_URL", default="")
+# How long a QR may be paid; after that the request is cancelled at payOS
+# and the basket released (payments.bank_transfers_expire, every minute).
+PAYOS_EXPIRY_MINUTES = env.int("PAYOS_EXPIRY_MINUTES", default=15)
+# A checkout waits at most this long for payOS before offering COD instead.
+PAYOS_TIMEOUT = env.float("PAYOS_TIMEOUT", default=8.0)
 
 # --- auth ------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Card payments on stripe-mock, with webhooks signed the way Stripe signs them."""
+"""Card payments on stripe-mock, with webhooks signed the way Stripe signs
+them; bank transfers through the real payOS SDK against our payOS stand-in."""
 
 import json
 import time
@@ -78,3 +79,52 @@ def signed_post(http, body: dict | str, *, secret: str = WEBHOOK_SECRET, header:
     return http.post(
         reverse("stripe-webhook"), data=payload, content_type="application/json", **extra
     )
+
+
+@pytest.fixture
+def payos_standin(settings):
+    """The stand-in payOS on a free loopback port, the shop's PAYOS_* keys
+    pointed at it (the SDK talks to it over HTTP)."""
+    from marketplace.payments.payos_standin import PayosStandin
+
+    with PayosStandin(
+        client_id="test-client", api_key="test-api-key", checksum_key="test-checksum"
+    ) as standin:
+        settings.PAYOS_CLIENT_ID = standin.client_id
+        settings.PAYOS_API_KEY = standin.api_key
+        settings.PAYOS_CHECKSUM_KEY = standin.checksum_key
+        settings.PAYOS_BASE_URL = standin.url
+        settings.PAYOS_TIMEOUT = 2.0
+        yield standin
+
+
+@pytest.fixture
+def payos_client(payos_standin):
+    from marketplace.payments.payos_client import PayosClient
+
+    return PayosClient.from_settings()
+
+
+@pytest.fixture
+def transfer_started(db, payos_client, hanoi_delivery, settings):
+    """A shopper who chose VietQR for 2 × 150.000 ₫ to Hà Nội (30.000 ₫
+    shipping) and was shown a QR."""
+    from marketplace.payments.services import bank_transfer_start
+
+    settings.SHIPPING_RATE_INNER_HANOI = 30000
+    product = certified_product_create(title="Nón lá Chuông", price=150000)
+    basket = basket_with((product, 2))
+    return bank_transfer_start(
+        client=payos_client,
+        basket=basket,
+        delivery=hanoi_delivery,
+        email="lan@example.vn",
+        return_url="http://testserver/shop/checkout/vietqr/tro-ve/",
+        cancel_url="http://testserver/shop/checkout/vietqr/huy/",
+    )
+
+
+def payos_post(http, body):
+    """POST a webhook body to the shop as payOS does: raw JSON."""
+    payload = body if isinstance(body, str | bytes) else json.dumps(body, ensure_ascii=False)
+    return http.post(reverse("payos-webhook"), data=payload, content_type="application/json")

@@ -1,0 +1,180 @@
+"""The one door to payOS (VietQR bank transfer), through its official SDK.
+
+Services receive a `PayosClient` instead of importing `payos`, so tests and
+`make run` point it at the stand-in (`PAYOS_BASE_URL`) and production at
+payOS with the same code. Every SDK failure (payOS down, slow, refusing,
+answering with a bad signature) surfaces as `PayosUnavailable`, the one
+error a caller has to handle: the checkout then says so in Vietnamese and
+offers COD.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from payos import PayOS, PayOSError, WebhookError
+from payos.types import CreatePaymentLinkRequest
+
+MAX_ORDER_CODE = 9007199254740991  # payOS: a JavaScript safe integer
+MAX_AMOUNT = 10**13
+REFERENCE = re.compile(r"[A-Za-z0-9._:/-]{1,64}")
+
+
+class PayosNotConfigured(RuntimeError):
+    """VietQR used without PAYOS_CLIENT_ID, PAYOS_API_KEY and PAYOS_CHECKSUM_KEY."""
+
+
+class PayosUnavailable(RuntimeError):
+    """payOS did not answer, or answered with an error or a bad signature."""
+
+
+class PayosWebhookRefused(ValueError):
+    """A webhook body that is not JSON, not payOS's shape, or wrongly signed."""
+
+
+def payos_configured() -> bool:
+    return bool(settings.PAYOS_CLIENT_ID and settings.PAYOS_API_KEY and settings.PAYOS_CHECKSUM_KEY)
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What payOS gives back for a new payment request: the QR and the
+    account the shopper's bank app pays into."""
+
+    order_code: int
+    payment_link_id: str
+    amount: int
+    description: str
+    bin: str
+    account_number: str
+    account_name: str
+    checkout_url: str
+    qr_code: str
+    expired_at: int | None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Money that reached the merchant's account for one payment request,
+    from a verified webhook (one bank transaction) or from payOS's record of
+    the request (everything paid so far, for the return page)."""
+
+    order_code: int
+    amount: int
+    reference: str
+    currency: str = "VND"
+    paid: bool = True  # False: payOS has the request but no money yet
+
+
+@dataclass(frozen=True)
+class PayosClient:
+    """A thin, typed wrapper over `payos.PayOS` for what the shop needs."""
+
+    sdk: PayOS
+
+    @classmethod
+    def from_settings(cls) -> "PayosClient":
+        if not payos_configured():
+            raise PayosNotConfigured("PAYOS_* keys are not set; VietQR is off")
+        return cls(
+            sdk=PayOS(
+                client_id=settings.PAYOS_CLIENT_ID,
+                api_key=settings.PAYOS_API_KEY,
+                checksum_key=settings.PAYOS_CHECKSUM_KEY,
+                base_url=settings.PAYOS_BASE_URL or None,
+                timeout=settings.PAYOS_TIMEOUT,
+                # a shopper is waiting: one quick retry, then COD is offered
+                max_retries=1,
+            )
+        )
+
+    def payment_request_create(
+        self,
+        *,
+        order_code: int,
+        amount: int,
+        description: str,
+        return_url: str,
+        cancel_url: str,
+        expires_at: datetime,
+        buyer_name: str = "",
+        buyer_phone: str = "",
+    ) -> PaymentRequest:
+        """Open a payment request; `description` is the transfer content
+        (payOS allows 25 characters)."""
+        request = CreatePaymentLinkRequest(
+            order_code=order_code,
+            amount=amount,
+            description=description,
+            return_url=return_url,
+            cancel_url=cancel_url,
+            expired_at=int(expires_at.timestamp()),
+            buyer_name=buyer_name or None,
+            buyer_phone=buyer_phone or None,
+        )
+        answer = self._call(self.sdk.payment_requests.create, request)
+        return PaymentRequest(
+            order_code=answer.order_code,
+            payment_link_id=answer.payment_link_id,
+            amount=answer.amount,
+            description=answer.description,
+            bin=answer.bin,
+            account_number=answer.account_number,
+            account_name=answer.account_name,
+            checkout_url=answer.checkout_url,
+            qr_code=answer.qr_code,
+            expired_at=answer.expired_at,
+        )
+
+    def payment_request_paid(self, order_code: int) -> Transfer:
+        """What payOS has received for a request (the return page asks this
+        rather than trusting its query string)."""
+        link = self._call(self.sdk.payment_requests.get, order_code)
+        last = link.transactions[-1].reference if link.transactions else ""
+        return Transfer(
+            order_code=link.order_code,
+            amount=link.amount_paid,
+            reference=last,
+            paid=link.amount_paid > 0,
+        )
+
+    def payment_request_cancel(self, order_code: int, reason: str) -> str:
+        """Cancel an unpaid request; returns its status at payOS afterwards."""
+        return self._call(self.sdk.payment_requests.cancel, order_code, reason).status
+
+    def webhook_confirm(self, url: str) -> dict[str, Any]:
+        """Register the shop's webhook URL (payOS sends it a test first)."""
+        return self._call(self.sdk.webhooks.confirm, url).model_dump()
+
+    def webhook_transfer(self, body: bytes) -> Transfer:
+        """The transfer a webhook reports, once the SDK has checked its
+        signature with the checksum key; `PayosWebhookRefused` otherwise."""
+        try:
+            data = self.sdk.webhooks.verify(body)
+        except (WebhookError, UnicodeDecodeError, TypeError, ValueError) as error:
+            raise PayosWebhookRefused(str(error)) from error
+        if data.code != "00":
+            raise PayosWebhookRefused(f"webhook reports code {data.code!r}")
+        # signed is not yet well-formed: a key leaked to a test tool may sign
+        # anything, and PostgreSQL refuses NUL and integers past 64 bits
+        if not 0 < data.order_code <= MAX_ORDER_CODE or not 0 < data.amount <= MAX_AMOUNT:
+            raise PayosWebhookRefused("orderCode or amount out of range")
+        if not REFERENCE.fullmatch(data.reference) or data.currency != "VND":
+            raise PayosWebhookRefused("malformed reference or currency")
+        return Transfer(
+            order_code=data.order_code,
+            amount=data.amount,
+            reference=data.reference,
+            currency=data.currency,
+        )
+
+    @staticmethod
+    def _call(method, *args):
+        try:
+            return method(*args)
+        except PayOSError as error:
+            raise PayosUnavailable(f"{type(error).__name__}: {error}") from error
+        except (OSError, TypeError, ValueError) as error:  # a garbled answer
+            raise PayosUnavailable(f"{type(error).__name__}: {error}") from error
