@@ -168,3 +168,27 @@ def broker_down():
             pools_drop()
 
     return down
+
+
+@pytest.fixture
+def payos_standin(settings):
+    """The stand-in payOS on a free loopback port, the shop's PAYOS_* keys
+    pointed at it (the SDK talks to it over HTTP)."""
+    from marketplace.payments.payos_standin import PayosStandin
+
+    with PayosStandin(
+        client_id="test-client", api_key="test-api-key", checksum_key="test-checksum"
+    ) as standin:
+        settings.PAYOS_CLIENT_ID = standin.client_id
+        settings.PAYOS_API_KEY = standin.api_key
+        settings.PAYOS_CHECKSUM_KEY = standin.checksum_key
+        settings.PAYOS_BASE_URL = standin.url
+        settings.PAYOS_TIMEOUT = 2.0
+        yield standin
+
+
+@pytest.fixture
+def payos_client(payos_standin):
+    from marketplace.payments.payos_client import PayosClient
+
+    return PayosClient.from_settings()

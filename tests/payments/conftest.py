@@ -82,30 +82,6 @@ def signed_post(http, body: dict | str, *, secret: str = WEBHOOK_SECRET, header:
 
 
 @pytest.fixture
-def payos_standin(settings):
-    """The stand-in payOS on a free loopback port, the shop's PAYOS_* keys
-    pointed at it (the SDK talks to it over HTTP)."""
-    from marketplace.payments.payos_standin import PayosStandin
-
-    with PayosStandin(
-        client_id="test-client", api_key="test-api-key", checksum_key="test-checksum"
-    ) as standin:
-        settings.PAYOS_CLIENT_ID = standin.client_id
-        settings.PAYOS_API_KEY = standin.api_key
-        settings.PAYOS_CHECKSUM_KEY = standin.checksum_key
-        settings.PAYOS_BASE_URL = standin.url
-        settings.PAYOS_TIMEOUT = 2.0
-        yield standin
-
-
-@pytest.fixture
-def payos_client(payos_standin):
-    from marketplace.payments.payos_client import PayosClient
-
-    return PayosClient.from_settings()
-
-
-@pytest.fixture
 def transfer_started(db, payos_client, hanoi_delivery, settings):
     """A shopper who chose VietQR for 2 × 150.000 ₫ to Hà Nội (30.000 ₫
     shipping) and was shown a QR."""
