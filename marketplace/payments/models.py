@@ -63,6 +63,10 @@ class PaymentAttempt(models.Model):
     amount_paid = models.PositiveBigIntegerField(_("đã nhận (đồng)"), default=0)
     bank_reference = models.CharField(_("mã giao dịch ngân hàng"), max_length=64, blank=True)
     transfers = models.JSONField(default=list, blank=True)  # [{reference, amount}]
+    # Flagged money an operator sent back by hand (payOS does not refund):
+    # the bank reference of that transfer, and when it was recorded.
+    refund_bank_reference = models.CharField(_("mã giao dịch hoàn tiền"), max_length=64, blank=True)
+    refunded_at = models.DateTimeField(_("hoàn tiền lúc"), null=True, blank=True)
     order_number = models.CharField(max_length=128)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     currency = models.CharField(max_length=3, default="vnd")

@@ -1,4 +1,7 @@
-"""Refunds through Stripe, for a whole card order or some of its lines.
+"""Refunds for a whole paid order or some of its lines: through Stripe for
+a card, and recorded by hand for a VietQR bank transfer (payOS collects
+money, it does not refund: the operator transfers it back from the bank and
+records that transfer's reference here).
 
 Amounts are whole đồng. A line refunds at what the buyer paid for it
 (discounts included); a unit's share is rounded down, and the last units of
@@ -38,19 +41,33 @@ def line_refund_amount(line, quantity: int, already: int) -> int:
     return int(unit * quantity)
 
 
-def refund_issue(*, client, order, request_key: str, by=None, line_quantities=None, reason=""):
+def refund_issue(
+    *,
+    client,
+    order,
+    request_key: str,
+    by=None,
+    line_quantities=None,
+    reason="",
+    bank_reference: str = "",
+):
     """Refund the whole order (`line_quantities=None`) or {line id: units}.
-    Returns the Refund; the same `request_key` returns the same Refund."""
+    Returns the Refund; the same `request_key` returns the same Refund.
+    A VietQR order needs the `bank_reference` of the transfer the operator
+    made, and `client` (Stripe's) is not called for it."""
     existing = Refund.objects.filter(request_key=request_key).first()
     if existing:
         return existing
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.payment_method != "card":
+        if order.payment_method not in ("card", "vietqr"):
             raise CheckoutRefused(_("Đơn COD không hoàn tiền qua Stripe; hãy hoàn tiền mặt."))
         attempt = PaymentAttempt.objects.filter(order=order).first()
         if attempt is None:
             raise CheckoutRefused(_("Không tìm thấy giao dịch thẻ của đơn hàng này."))
+        by_bank = order.payment_method == "vietqr"
+        if by_bank and not bank_reference:
+            raise CheckoutRefused(_("Cần mã giao dịch ngân hàng của khoản chuyển hoàn tiền."))
         refunded = order.refunds.aggregate(total=Sum("amount"))["total"] or 0
         left = int(order.total_incl_tax) - refunded
         done = refunded_units(order)
@@ -73,9 +90,11 @@ def refund_issue(*, client, order, request_key: str, by=None, line_quantities=No
                 lines.append({"line": line.pk, "quantity": quantity})
         if amount <= 0 or amount > left:
             raise CheckoutRefused(_("Không còn tiền để hoàn cho đơn hàng này."))
-        stripe_refund = client.refund_create(
-            payment_intent_id=attempt.payment_intent_id, amount=amount, key=request_key
-        )
+        stripe_refund_id = ""
+        if not by_bank:
+            stripe_refund_id = client.refund_create(
+                payment_intent_id=attempt.payment_intent_id, amount=amount, key=request_key
+            ).id
         try:
             with transaction.atomic():
                 refund = Refund.objects.create(
@@ -83,7 +102,8 @@ def refund_issue(*, client, order, request_key: str, by=None, line_quantities=No
                     amount=amount,
                     lines=lines,
                     reason=reason[:255],
-                    stripe_refund_id=stripe_refund.id,
+                    stripe_refund_id=stripe_refund_id,
+                    bank_reference=bank_reference[:64],
                     request_key=request_key,
                     created_by=by,
                 )

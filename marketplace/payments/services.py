@@ -544,3 +544,23 @@ def bank_transfers_expire(*, client: PayosClient | None, now: datetime | None = 
         ):
             count += 1
     return count
+
+
+def bank_transfer_refund_record(
+    *, attempt: PaymentAttempt, bank_reference: str, when: datetime | None = None
+) -> PaymentAttempt:
+    """Record that an operator sent flagged money back by bank transfer
+    (late, short, over, or for a basket already ordered): payOS does not
+    refund, so this is the shop's only trace of it. Once per attempt."""
+    with transaction.atomic():
+        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.method != PaymentMethod.VIETQR or not attempt.amount_paid:
+            raise CheckoutRefused(_("Lần thanh toán này chưa nhận tiền chuyển khoản."))
+        if attempt.refunded_at:
+            return attempt
+        if attempt.order_id and attempt.status == Status.SUCCEEDED and not attempt.problem:
+            raise CheckoutRefused(_("Đơn đã thanh toán đủ: hoàn tiền ở trang hoàn tiền của đơn."))
+        attempt.refund_bank_reference = bank_reference[:64]
+        attempt.refunded_at = when or timezone.now()
+        attempt.save(update_fields=["refund_bank_reference", "refunded_at", "updated_at"])
+    return attempt

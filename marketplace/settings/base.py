@@ -585,6 +585,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "lockouts-dashboard:list",
                 "access_fn": lambda user, *args, **kwargs: user.is_staff,
             },
+            {
+                "label": _("Chuyển khoản VietQR"),
+                "url_name": "payments-dashboard:transfers",
+                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+            },
         ],
     },
 ]

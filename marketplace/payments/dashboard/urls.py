@@ -4,4 +4,8 @@ from marketplace.payments.dashboard import views
 
 app_name = "payments-dashboard"
 
-urlpatterns = [path("<str:number>/refund/", views.order_refund, name="order-refund")]
+urlpatterns = [
+    path("chuyen-khoan/", views.transfer_list, name="transfers"),
+    path("chuyen-khoan/<int:pk>/hoan-tien/", views.transfer_refund, name="transfer-refund"),
+    path("<str:number>/refund/", views.order_refund, name="order-refund"),
+]

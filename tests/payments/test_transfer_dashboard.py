@@ -1,0 +1,130 @@
+"""Operators and producers around VietQR payments: every attempt by state
+with its payOS and bank references, flagged money refunded by hand, a paid
+order refunded by hand, and the producer's parcel shown as paid."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from marketplace.order.services import CheckoutRefused
+from marketplace.payments.models import PaymentAttempt
+from marketplace.payments.refunds import refund_issue
+from marketplace.payments.services import (
+    bank_transfer_cancel,
+    bank_transfer_start,
+    bank_transfers_expire,
+)
+from tests.factories import certified_product_create, producer_create
+from tests.order.conftest import basket_with
+from tests.payments.conftest import payos_post
+from tests.producers.workspace.conftest import member_create
+
+Order = get_model("order", "Order")
+
+pytestmark = pytest.mark.django_db
+
+
+def _start(payos_client, delivery, *, title="Nón lá Chuông", producer=None):
+    product = certified_product_create(title=title, price=150000, producer=producer)
+    return bank_transfer_start(
+        client=payos_client,
+        basket=basket_with((product, 1)),
+        delivery=delivery,
+        email="lan@example.vn",
+        return_url="http://t/r",
+        cancel_url="http://t/c",
+    )
+
+
+def _pay(client, standin, attempt, **kwargs):
+    paid = standin.pay(attempt.order_code, deliver=False, **kwargs)
+    assert payos_post(client, paid["webhook"]).status_code == 200
+    return paid["webhook"]["data"]["reference"]
+
+
+def test_operators_see_every_vietqr_attempt_by_state_with_its_references(
+    admin_client, client, payos_client, payos_standin, hanoi_delivery
+):
+    # given one attempt in each state
+    pending = _start(payos_client, hanoi_delivery)
+    paid = _start(payos_client, hanoi_delivery)
+    paid_ref = _pay(client, payos_standin, paid)
+    cancelled = bank_transfer_cancel(
+        client=payos_client, attempt=_start(payos_client, hanoi_delivery)
+    )
+    expiring = _start(payos_client, hanoi_delivery)
+    short = _start(payos_client, hanoi_delivery)
+    short_ref = _pay(client, payos_standin, short, amount=50000)
+    bank_transfers_expire(client=payos_client, now=expiring.expires_at + timedelta(seconds=1))
+    # when an operator opens the list
+    html = admin_client.get(reverse("payments-dashboard:transfers")).content.decode()
+    # then each shows with its state, payOS orderCode and bank reference
+    for attempt in (pending, paid, cancelled, expiring, short):
+        assert str(attempt.order_code) in html
+    for label in ("Đang chờ thanh toán", "Đã thanh toán", "Đã huỷ", "Đã hết hạn"):
+        assert label in html
+    assert "Số tiền không khớp" in html and paid_ref in html and short_ref in html
+    assert 'data-testid="transfers-flagged"' in html
+    # and the filter shows only the flagged ones
+    flagged = admin_client.get(
+        reverse("payments-dashboard:transfers"), {"status": "amount_mismatch"}
+    )
+    assert flagged.content.decode().count('data-testid="transfer-row"') == 1
+
+
+def test_flagged_money_is_refunded_by_hand_with_its_bank_reference(
+    admin_client, client, payos_client, payos_standin, hanoi_delivery
+):
+    short = _start(payos_client, hanoi_delivery)
+    _pay(client, payos_standin, short, amount=50000)
+    url = reverse("payments-dashboard:transfer-refund", args=[short.pk])
+    # a refund without the bank reference is refused
+    admin_client.post(url, {"bank_reference": ""})
+    assert PaymentAttempt.objects.get(pk=short.pk).refunded_at is None
+    # with it, recorded once
+    admin_client.post(url, {"bank_reference": "FT26337001234"})
+    admin_client.post(url, {"bank_reference": "FT-OTHER"})
+    attempt = PaymentAttempt.objects.get(pk=short.pk)
+    assert attempt.refund_bank_reference == "FT26337001234" and attempt.refunded_at
+    html = admin_client.get(reverse("payments-dashboard:transfers")).content.decode()
+    assert 'data-testid="transfer-refunded"' in html and "FT26337001234" in html
+    assert 'data-testid="transfers-flagged"' not in html
+
+
+def test_a_paid_vietqr_order_is_refunded_by_hand_never_through_stripe(
+    admin_client, client, payos_client, payos_standin, hanoi_delivery
+):
+    attempt = _start(payos_client, hanoi_delivery)
+    _pay(client, payos_standin, attempt)
+    order = Order.objects.get()
+    # the order page shows the transfer with its bank reference and the refund link
+    page = admin_client.get(reverse("dashboard:order-detail", kwargs={"number": order.number}))
+    html = page.content.decode()
+    assert 'data-testid="dashboard-transfers"' in html and str(attempt.order_code) in html
+    assert "Ghi nhận hoàn tiền chuyển khoản" in html
+    # without a bank reference nothing is refunded
+    with pytest.raises(CheckoutRefused):
+        refund_issue(client=None, order=order, request_key="k1")
+    # with one, recorded, and no Stripe client is needed
+    refund = refund_issue(client=None, order=order, request_key="k2", bank_reference="FT99")
+    assert refund.amount == order.total_incl_tax and refund.bank_reference == "FT99"
+    assert refund.stripe_refund_id == ""
+    assert Order.objects.get().payment_state == "refunded"
+
+
+def test_the_producers_parcel_shows_paid_once_the_transfer_arrived(
+    client, payos_client, payos_standin, hanoi_delivery
+):
+    producer = producer_create("HTX Nón lá Chuông")
+    member = member_create(producer, "member-non")
+    attempt = _start(payos_client, hanoi_delivery, producer=producer)
+    _pay(client, payos_standin, attempt)
+    parcel = Order.objects.get().parcels.get()
+    client.force_login(member)
+    listing = client.get(reverse("workspace:parcel-list")).content.decode()
+    assert "Đã thanh toán" in listing and 'data-testid="parcel-payment"' in listing
+    detail = client.get(reverse("workspace:parcel-detail", args=[parcel.pk])).content.decode()
+    assert "Chuyển khoản ngân hàng (VietQR)" in detail and "Đã thanh toán" in detail
+    assert "Số tiền cần thu của khách" not in detail
