@@ -30,7 +30,7 @@ settings.PAGE_CACHE_SIGNED_IN_FULL_VIEWS.
 
 import re
 
-from django.template.loader import render_to_string
+from django.template import Engine, RequestContext
 from django.utils.html import format_html
 
 PARTS = {
@@ -62,16 +62,25 @@ def part_mark(name: str, html: str, pk: int | None = None) -> str:
 def parts_fill(html: str, request) -> str:
     """The shared page `html` with every marked part rendered for `request`'s
     visitor (each part once per object, however often it is marked). A part
-    about an object gets only its id, as `part_pk`."""
+    about an object gets only its id, as `part_pk`.
+
+    All parts share one RequestContext, bound once: the context processors
+    (the search form, Oscar's notifications, ...) run once per page rather
+    than once per part."""
     rendered: dict[tuple, str] = {}
+    if not _MARKED.search(html):
+        return html
+    context = RequestContext(request)
+    engine = Engine.get_default()
 
     def fill(match: re.Match) -> str:
         name, pk = match["name"], match["pk"]
         key = (name, pk)
         if key not in rendered:
-            context = {} if pk is None else {"part_pk": int(pk)}
-            html = render_to_string(PARTS[name], context, request=request)
+            with context.push(part_pk=None if pk is None else int(pk)):
+                html = engine.get_template(PARTS[name]).render(context)
             rendered[key] = part_mark(name, html, None if pk is None else int(pk))
         return rendered[key]
 
-    return _MARKED.sub(fill, html)
+    with context.bind_template(engine.from_string("")):
+        return _MARKED.sub(fill, html)

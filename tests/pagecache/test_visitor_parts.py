@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from marketplace.pagecache.parts import part_mark, parts_fill
 from tests.factories import certified_product_create
+from tests.order.conftest import basket_with
 
 pytestmark = pytest.mark.django_db
 
@@ -189,16 +190,69 @@ def test_parts_fill_renders_each_marked_part_for_the_visitor(rf, products):
     request.session = {}
     request._messages = FallbackStorage(request)
 
-    class _Basket:
-        id = 7  # a saved basket
-        num_items = 3
-        total_excl_tax = Decimal("90000")
-        currency = "VND"
-
-    request.basket = _Basket()
+    basket = basket_with((products[0], 1), (products[1], 2))
+    # as Oscar's BasketMiddleware leaves a request whose basket it has loaded
+    request._basket_cache = request.basket = basket
     html = "<p>before</p>" + part_mark("header_basket", "STALE") + "<p>after</p>"
     filled = parts_fill(html, request)
     assert "STALE" not in filled and _basket_count(filled) == "3"
     assert filled.startswith("<p>before</p>") and filled.endswith("<p>after</p>")
     with pytest.raises(ValueError):
         part_mark("someone_elses_basket", "")
+
+
+def _basket_total(html: str) -> str | None:
+    found = re.search(r'<span class="basket-link__total">([^<]*)</span>', html)
+    return found.group(1) if found else None
+
+
+def test_the_header_basket_follows_every_change_to_the_basket_and_the_catalogue(products):
+    """The header's count and total are kept between pages
+    (marketplace/pagecache/glance.py); each change shows on the next page."""
+    from oscar.core.loading import get_model
+
+    Line = get_model("basket", "Line")
+    tea, sauce = products
+    Client().get("/shop/")
+    visitor = Client(enforce_csrf_checks=True)
+    _add(visitor, tea, 1)
+    page = visitor.get("/shop/").content.decode()
+    assert _basket_count(page) == "1" and "250.000" in _basket_total(page)
+    assert _basket_count(visitor.get("/shop/").content.decode()) == "1"  # from the glance
+    _add(visitor, sauce, 2)
+    page = visitor.get("/shop/").content.decode()
+    assert _basket_count(page) == "3" and "490.000" in _basket_total(page)
+    # a quantity changed underneath, without Oscar's save (no date_updated)
+    line = Line.objects.get(product=sauce)
+    Line.objects.filter(pk=line.pk).update(quantity=1)
+    page = visitor.get("/shop/").content.decode()
+    assert _basket_count(page) == "2" and "370.000" in _basket_total(page)
+    # the price changes in the catalogue
+    tea.stockrecords.update(price=Decimal("300000"))
+    page = visitor.get("/shop/").content.decode()
+    assert "420.000" in _basket_total(page)
+    # one line swapped for another with the same count
+    Line.objects.filter(product=tea).delete()
+    line.quantity = 2
+    line.save()
+    page = visitor.get("/shop/").content.decode()
+    assert _basket_count(page) == "2" and "240.000" in _basket_total(page)
+
+
+def test_a_basket_visitors_shared_page_reads_the_basket_in_three_queries(
+    products, django_assert_max_num_queries
+):
+    """Oscar's full basket (offers tried, each line priced and checked
+    against the listing rule) cost about a dozen queries and 8-20 ms on
+    every page a visitor with a basket opened, even pages from the cache.
+    Once its glance is kept: the basket row, its lines' signature, the
+    catalogue generation."""
+    tea, sauce = products
+    Client().get("/shop/")
+    visitor = Client(enforce_csrf_checks=True)
+    _add(visitor, tea, 1)
+    _add(visitor, sauce, 1)
+    visitor.get("/shop/")  # the message after adding, and the glance kept
+    with django_assert_max_num_queries(3):
+        page = visitor.get("/shop/")
+    assert _status(page) == "parts" and _basket_count(page.content.decode()) == "2"

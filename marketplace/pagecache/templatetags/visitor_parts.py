@@ -11,7 +11,7 @@ id otherwise (the part rendered into a stored page for another visitor).
 from django import template
 from oscar.core.loading import get_class, get_model
 
-from marketplace.pagecache import chrome
+from marketplace.pagecache import chrome, glance
 from marketplace.pagecache.parts import PARTS, part_mark
 
 register = template.Library()
@@ -49,19 +49,10 @@ def page_chrome(context, template_name: str) -> str:
     return chrome.chrome_render(context, template_name)
 
 
-@register.simple_tag
-def basket_glance(basket) -> dict:
-    """The header's basket count and total, asked once. A basket never
-    saved (every cookie-less visitor's) has no lines, so nothing is read:
-    Oscar's `num_items` would build and run a query even for it, twice."""
-    if basket is None or basket.id is None:
-        return {"count": 0, "total": None, "currency": None}
-    count = basket.num_items
-    return {
-        "count": count,
-        "total": basket.total_excl_tax if count else None,
-        "currency": basket.currency,
-    }
+@register.simple_tag(takes_context=True)
+def basket_glance(context) -> dict:
+    """The header's basket count and total (marketplace/pagecache/glance.py)."""
+    return glance.basket_glance(context.get("request"))
 
 
 def _from_context(context, name: str, queryset, pk: int):
