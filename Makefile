@@ -8,6 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Links that leave the site (the order mail's) point where `make run` serves.
 SITE_URL ?= http://$(HOST):$(PORT)
+# `make run` serves VietQR through the stand-in payOS on this port, with its
+# demo keys (marketplace/payments/payos_standin); webhooks go to the shop.
+PAYOS_STANDIN_PORT ?= 8766
+PAYOS_STANDIN_ENV := PAYOS_CLIENT_ID=standin-client PAYOS_API_KEY=standin-api-key \
+	PAYOS_CHECKSUM_KEY=standin-checksum-key PAYOS_BASE_URL=http://127.0.0.1:$(PAYOS_STANDIN_PORT)
 
 # Where `make test` finds the services `.ci/services.sh start` runs.
 TEST_ENV := DJANGO_SETTINGS_MODULE=marketplace.settings.test \
@@ -33,7 +38,11 @@ run: venv
 	$(BIN)/python manage.py migrate --noinput
 	SITE_URL=$(SITE_URL) $(BIN)/python manage.py demo_setup
 	@echo "Serving on $(SITE_URL)/ (shop: /shop/, dashboard: /dashboard/, CMS: /cms-admin/)"
-	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Stand-in payOS on http://127.0.0.1:$(PAYOS_STANDIN_PORT)/ (VietQR; its checkout link has a 'pay' button)"
+	$(BIN)/python -m marketplace.payments.payos_standin --port $(PAYOS_STANDIN_PORT) \
+		--webhook-url $(SITE_URL)/payments/payos/webhook/ & standin=$$!; \
+	trap 'kill $$standin 2>/dev/null' EXIT INT TERM; \
+	SITE_URL=$(SITE_URL) $(PAYOS_STANDIN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 services:
 	.ci/services.sh install

@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = {"web", "worker", "beat", "postgres", "redis", "opensearch", "stripe-mock"}
+SERVICES = {
+    "web",
+    "worker",
+    "beat",
+    "postgres",
+    "redis",
+    "opensearch",
+    "stripe-mock",
+    "payos-standin",
+}
 
 
 def _compose_config() -> dict:
@@ -77,3 +86,13 @@ def test_compose_web_healthcheck_asks_readiness():
     path = url.split("localhost:8000", 1)[1]
     assert path == "/healthz/ready/"
     assert resolve(path).func.view_class is ReadinessView
+
+
+def test_compose_payos_standin_is_where_the_app_sends_vietqr_and_webhooks_come_back():
+    config = _compose_config()
+    standin = config["services"]["payos-standin"]
+    assert "marketplace.payments.payos_standin" in " ".join(standin["command"])
+    assert "http://web:8000/payments/payos/webhook/" in standin["command"]
+    web = config["services"]["web"]["environment"]
+    assert web["PAYOS_BASE_URL"] == "http://payos-standin:8766"
+    assert "web" in web["DJANGO_ALLOWED_HOSTS"].split(",")

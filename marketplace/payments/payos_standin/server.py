@@ -445,6 +445,8 @@ class _Handler(BaseHTTPRequestHandler):
         standin = self.server.standin
         if path == "/healthz":
             self._json(HTTPStatus.OK, {"status": "ok"})
+        elif path == "/favicon.ico":  # the checkout page's browser asks
+            self._send(HTTPStatus.NO_CONTENT, b"", "image/x-icon")
         elif path == "/_standin/faults":
             self._json(HTTPStatus.OK, asdict(standin.faults))
         elif path == "/_standin/webhooks":
