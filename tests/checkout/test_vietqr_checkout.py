@@ -180,3 +180,14 @@ def test_an_expired_qr_page_says_so_and_leads_back_to_checkout(client, khan, pay
     # and back at the checkout the basket is there again
     page = client.get(reverse("checkout:index"))
     assert "Khăn lụa Vạn Phúc" in page.content.decode()
+
+
+def test_the_qr_page_speaks_english_to_an_english_visitor(client, khan, payos_standin, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    _add(client, khan)
+    answer = _choose_vietqr(client)
+    html = client.get(answer["Location"]).content.decode()
+    for english in ("Bank transfer (VietQR)", "Account number", "Transfer content", "Copy"):
+        assert english in html
+    for vietnamese in ("Số tài khoản", "Nội dung chuyển khoản", "Chép", "Mở ứng dụng ngân hàng"):
+        assert vietnamese not in html

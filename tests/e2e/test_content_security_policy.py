@@ -179,8 +179,18 @@ def _shop_walk(watch, base):
     page.get_by_test_id("card-payment").wait_for()
     watch.settle()
 
+    # the VietQR page: its QR, copy buttons, countdown and status poll
+    _basket_add_first_product(watch, base)
+    watch.visit(base + "/shop/checkout/")
+    _checkout_form_fill(page)
+    page.get_by_label("Chuyển khoản ngân hàng (VietQR)").check()
+    page.get_by_test_id("place-order").click()
+    page.get_by_test_id("vietqr-code").wait_for()
+    page.wait_for_timeout(2500)  # the first status poll
+    watch.settle()
 
-def test_shop_pages_raise_no_policy_violation(watch, live_demo):
+
+def test_shop_pages_raise_no_policy_violation(watch, live_demo, payos_standin):
     with watch.walk():
         _shop_walk(watch, live_demo.url)
 
@@ -231,6 +241,7 @@ def test_account_pages_and_oscar_dashboard_raise_no_policy_violation(
             "/dashboard/users/",
             "/dashboard/offers/",
             "/dashboard/reports/",
+            "/dashboard/refunds/chuyen-khoan/",
         ):
             watch.visit(base + path)
     assert not watch.errors, "\n".join(watch.errors)

@@ -128,3 +128,23 @@ def test_the_producers_parcel_shows_paid_once_the_transfer_arrived(
     detail = client.get(reverse("workspace:parcel-detail", args=[parcel.pk])).content.decode()
     assert "Chuyển khoản ngân hàng (VietQR)" in detail and "Đã thanh toán" in detail
     assert "Số tiền cần thu của khách" not in detail
+
+
+def test_the_refund_page_records_a_vietqr_refund_with_its_bank_reference(
+    admin_client, client, payos_client, payos_standin, hanoi_delivery, settings
+):
+    settings.STRIPE_SECRET_KEY = ""  # a VietQR refund never needs Stripe
+    attempt = _start(payos_client, hanoi_delivery)
+    _pay(client, payos_standin, attempt)
+    order = Order.objects.get()
+    url = reverse("payments-dashboard:order-refund", args=[order.number])
+    page = admin_client.get(url).content.decode()
+    assert 'data-testid="refund-bank-reference"' in page and "payOS không hoàn tiền" in page
+    # without the reference nothing is refunded
+    admin_client.post(url, {"scope": "order", "request_key": "a1"})
+    assert not order.refunds.exists()
+    admin_client.post(
+        url, {"scope": "order", "request_key": "a2", "bank_reference": "FT26337000042"}
+    )
+    refund = order.refunds.get()
+    assert refund.bank_reference == "FT26337000042" and refund.amount == order.total_incl_tax
