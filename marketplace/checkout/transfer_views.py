@@ -145,9 +145,12 @@ class BankTransferReturnView(View):
         client = _client()
         if order is None and client is not None:
             try:
-                order = fulfil(transfer=client.payment_request_paid(attempt.order_code))
+                transfers = client.payment_request_transfers(attempt.order_code)
             except PayosUnavailable as error:
                 logger.warning("payOS could not be asked about %s: %s", order_code, error)
+                transfers = []
+            for transfer in transfers:  # as their webhooks would, each once
+                order = fulfil(transfer=transfer) or order
         if order is not None:
             return _thank_you(request, order)
         return redirect("checkout:vietqr", order_code=attempt.order_code)

@@ -57,15 +57,14 @@ class PaymentRequest:
 
 @dataclass(frozen=True)
 class Transfer:
-    """Money that reached the merchant's account for one payment request,
-    from a verified webhook (one bank transaction) or from payOS's record of
-    the request (everything paid so far, for the return page)."""
+    """One bank transaction that reached the merchant's account for a
+    payment request, from a verified webhook or from payOS's record of the
+    request (the return page)."""
 
     order_code: int
     amount: int
     reference: str
     currency: str = "VND"
-    paid: bool = True  # False: payOS has the request but no money yet
 
 
 @dataclass(frozen=True)
@@ -128,17 +127,16 @@ class PayosClient:
             expired_at=answer.expired_at,
         )
 
-    def payment_request_paid(self, order_code: int) -> Transfer:
-        """What payOS has received for a request (the return page asks this
-        rather than trusting its query string)."""
+    def payment_request_transfers(self, order_code: int) -> list[Transfer]:
+        """The bank transactions payOS has recorded for a request, one
+        `Transfer` each, as its webhooks would report them (the return page
+        asks this rather than trusting its query string)."""
         link = self._call(self.sdk.payment_requests.get, order_code)
-        last = link.transactions[-1].reference if link.transactions else ""
-        return Transfer(
-            order_code=link.order_code,
-            amount=link.amount_paid,
-            reference=last,
-            paid=link.amount_paid > 0,
-        )
+        return [
+            Transfer(order_code=link.order_code, amount=t.amount, reference=t.reference)
+            for t in link.transactions
+            if REFERENCE.fullmatch(t.reference) and 0 < t.amount <= MAX_AMOUNT
+        ]
 
     def payment_request_cancel(self, order_code: int, reason: str) -> str:
         """Cancel an unpaid request; returns its status at payOS afterwards."""

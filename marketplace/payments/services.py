@@ -180,7 +180,7 @@ def _transfer_fulfil(transfer: Transfer) -> Order | None:
         # same payOS channel: acknowledged, never an order
         logger.warning("payOS transfer for orderCode %s matches no attempt", transfer.order_code)
         return None
-    return _paid_place(*found, succeeded=transfer.paid, transfer=transfer)
+    return _paid_place(*found, succeeded=True, transfer=transfer)
 
 
 def _paid_place(
@@ -254,13 +254,9 @@ def _paid_place(
 
 def _transfer_record(attempt: PaymentAttempt, transfer: Transfer) -> None:
     """Count a bank transfer on its attempt once, by its bank reference (a
-    webhook sent twice, or the webhook and the return page, count once).
-    From payOS's record of the request (the return page), the amount is
-    everything paid so far."""
+    webhook sent twice, or the webhook and the return page, count once)."""
     known = {item.get("reference") for item in attempt.transfers}
     if transfer.reference in known:
-        return
-    if transfer.amount <= attempt.amount_paid and not transfer.reference:
         return
     attempt.transfers = [
         *attempt.transfers,

@@ -271,7 +271,7 @@ def test_a_webhook_racing_the_return_page_places_one_order(
     code = transfer_started.order_code
     orders = _in_parallel(
         lambda: payos_post(Client(), paid["webhook"]),
-        lambda: fulfil(transfer=payos_client.payment_request_paid(code)),
+        lambda: fulfil(transfer=payos_client.payment_request_transfers(code)[0]),
     )
     assert Order.objects.count() == 1 and orders[1] == Order.objects.get()
     assert PaymentAttempt.objects.get(pk=transfer_started.pk).amount_paid == 330000
@@ -287,4 +287,27 @@ def test_the_stand_ins_answers_and_webhooks_pass_the_sdks_own_checks(
         amount=330000,
         reference=paid["webhook"]["data"]["reference"],
     )
-    assert payos_client.payment_request_paid(transfer_started.order_code).amount == 330000
+    assert payos_client.payment_request_transfers(transfer_started.order_code) == [
+        Transfer(
+            order_code=transfer_started.order_code,
+            amount=330000,
+            reference=paid["webhook"]["data"]["reference"],
+        )
+    ]
+
+
+def test_two_partial_transfers_are_counted_once_each_whichever_way_they_arrive(
+    client, transfer_started, payos_standin, payos_client
+):
+    # given a buyer who paid in two transfers, the first short
+    first = payos_standin.pay(transfer_started.order_code, amount=100000, deliver=False)
+    second = payos_standin.pay(transfer_started.order_code, amount=230000, deliver=False)
+    # when the second's webhook comes first, then payOS's record, then the first's
+    assert payos_post(client, second["webhook"]).status_code == 200
+    for transfer in payos_client.payment_request_transfers(transfer_started.order_code):
+        fulfil(transfer=transfer)
+    assert payos_post(client, first["webhook"]).status_code == 200
+    # then each counts once, and the short first payment is left to an operator
+    attempt = PaymentAttempt.objects.get(pk=transfer_started.pk)
+    assert attempt.amount_paid == 330000 and len(attempt.transfers) == 2
+    assert attempt.status == "amount_mismatch" and not Order.objects.exists()
