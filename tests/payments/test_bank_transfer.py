@@ -311,3 +311,20 @@ def test_two_partial_transfers_are_counted_once_each_whichever_way_they_arrive(
     attempt = PaymentAttempt.objects.get(pk=transfer_started.pk)
     assert attempt.amount_paid == 330000 and len(attempt.transfers) == 2
     assert attempt.status == "amount_mismatch" and not Order.objects.exists()
+
+
+def test_the_beat_runs_the_expiry_task_every_minute_and_it_expires_through_payos(
+    transfer_started, payos_standin, settings
+):
+    from marketplace.payments.tasks import bank_transfers_expire_task
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["payments-bank-transfers-expire"]
+    assert schedule["task"] == "payments.bank_transfers_expire"
+    assert schedule["schedule"] == timedelta(minutes=1)
+    # nothing is due yet
+    assert bank_transfers_expire_task.delay().get() == 0
+    PaymentAttempt.objects.filter(pk=transfer_started.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert bank_transfers_expire_task.delay().get() == 1
+    assert payos_standin.requests[transfer_started.order_code]["status"] == "CANCELLED"
