@@ -149,6 +149,7 @@ class SeededSite:
             "category_slug": self.category.full_slug,
             "slug": "ocop",
             "order_number": self.order.number,
+            "order_code": 10000101,  # a VietQR request's payOS orderCode
             "hash": self.order.verification_hash(),
             "line_id": order_line.pk,
             "key": self.wishlist.key,
