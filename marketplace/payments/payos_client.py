@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from payos import PayOS, PayOSError, WebhookError
+from payos import APIError, PayOS, PayOSError, WebhookError
 from payos.types import CreatePaymentLinkRequest
 
 MAX_ORDER_CODE = 9007199254740991  # payOS: a JavaScript safe integer
 MAX_AMOUNT = 10**13
+ORDER_CODE_TAKEN = "231"  # payOS: "Đơn thanh toán đã tồn tại"
 REFERENCE = re.compile(r"[A-Za-z0-9._:/-]{1,64}")
 
 
@@ -28,6 +29,11 @@ class PayosNotConfigured(RuntimeError):
 
 class PayosUnavailable(RuntimeError):
     """payOS did not answer, or answered with an error or a bad signature."""
+
+
+class PayosOrderCodeTaken(PayosUnavailable):
+    """payOS already has a request under this orderCode (code 231): one
+    opened by a try whose answer never reached us (a timeout)."""
 
 
 class PayosWebhookRefused(ValueError):
@@ -172,6 +178,10 @@ class PayosClient:
     def _call(method, *args):
         try:
             return method(*args)
+        except APIError as error:
+            if error.error_code == ORDER_CODE_TAKEN:
+                raise PayosOrderCodeTaken(str(error)) from error
+            raise PayosUnavailable(f"{type(error).__name__}: {error}") from error
         except PayOSError as error:
             raise PayosUnavailable(f"{type(error).__name__}: {error}") from error
         except (OSError, TypeError, ValueError) as error:  # a garbled answer

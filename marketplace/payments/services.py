@@ -35,7 +35,12 @@ from marketplace.order.services import (
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import CURRENCY, PaymentsClient, whole_dong
 from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
-from marketplace.payments.payos_client import PayosClient, PayosUnavailable, Transfer
+from marketplace.payments.payos_client import (
+    PayosClient,
+    PayosOrderCodeTaken,
+    PayosUnavailable,
+    Transfer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -442,25 +447,42 @@ def bank_transfer_start(
             live.save()
             return live
         if live is not None:
-            client.payment_request_cancel(live.order_code, "Đổi số tiền")
-            live.status = Status.CANCELLED
+            # its QR must stop taking money before another is shown; one
+            # already past its time may be refused by payOS, which lets it
+            # lapse anyway (money arriving for it is flagged by `fulfil`)
+            try:
+                client.payment_request_cancel(live.order_code, "Đổi số tiền")
+            except PayosUnavailable:
+                if live.expires_at > now:
+                    raise
+            live.status = Status.CANCELLED if live.expires_at > now else Status.EXPIRED
             live.save(update_fields=["status", "updated_at"])
         tries = attempts.filter(method=PaymentMethod.VIETQR).count() + 1
-        if tries >= 100:
-            raise CheckoutRefused(_("Giỏ hàng này đã tạo quá nhiều mã QR; hãy chọn COD."))
         expires_at = now + timedelta(minutes=settings.PAYOS_EXPIRY_MINUTES)
-        order_code = int(order_number) * 100 + tries
         content = TRANSFER_CONTENT.format(number=order_number)[:25]
-        payment = client.payment_request_create(
-            order_code=order_code,
-            amount=amount,
-            description=content,
-            return_url=return_url,
-            cancel_url=cancel_url,
-            expires_at=expires_at,
-            buyer_name=delivery.name,
-            buyer_phone=delivery.phone,
-        )
+        for _skip in range(3):
+            if tries >= 100:
+                raise CheckoutRefused(_("Giỏ hàng này đã tạo quá nhiều mã QR; hãy chọn COD."))
+            order_code = int(order_number) * 100 + tries
+            try:
+                payment = client.payment_request_create(
+                    order_code=order_code,
+                    amount=amount,
+                    description=content,
+                    return_url=return_url,
+                    cancel_url=cancel_url,
+                    expires_at=expires_at,
+                    buyer_name=delivery.name,
+                    buyer_phone=delivery.phone,
+                )
+                break
+            except PayosOrderCodeTaken:
+                # opened at payOS by a try whose answer was lost (a
+                # timeout): it has no attempt here, so it is never shown
+                # and lapses at its expiry; this try takes the next code
+                tries += 1
+        else:
+            raise PayosUnavailable(f"orderCodes up to {order_code} are taken at payOS")
         attempt = PaymentAttempt(
             basket_id=basket.pk,
             method=PaymentMethod.VIETQR,

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from marketplace.payments.models import PaymentAttempt
 from marketplace.payments.payos_client import PayosUnavailable, Transfer
@@ -25,6 +25,7 @@ from tests.order.conftest import basket_with
 from tests.payments.conftest import payos_post
 
 Basket = get_model("basket", "Basket")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 Order = get_model("order", "Order")
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +329,32 @@ def test_the_beat_runs_the_expiry_task_every_minute_and_it_expires_through_payos
     )
     assert bank_transfers_expire_task.delay().get() == 1
     assert payos_standin.requests[transfer_started.order_code]["status"] == "CANCELLED"
+
+
+def test_an_order_code_payos_already_has_from_a_lost_answer_is_skipped(
+    db, payos_client, payos_standin, hanoi_delivery
+):
+    # given a try whose request payOS opened but whose answer never came back
+    product = certified_product_create(title="Nón lá Chuông", price=150000)
+    basket = basket_with((product, 1))
+    lost = int(OrderNumberGenerator().order_number(basket)) * 100 + 1
+    payos_client.payment_request_create(
+        order_code=lost,
+        amount=175000,
+        description="OCOP DH lost",
+        return_url="http://t/r",
+        cancel_url="http://t/c",
+        expires_at=timezone.now() + timedelta(minutes=15),
+    )
+    # when the shopper tries again
+    attempt = bank_transfer_start(
+        client=payos_client,
+        basket=basket,
+        delivery=hanoi_delivery,
+        email="lan@example.vn",
+        return_url="http://t/r",
+        cancel_url="http://t/c",
+    )
+    # then the request opens under the next orderCode
+    assert attempt.order_code == lost + 1
+    assert payos_standin.requests[lost + 1]["amount"] == attempt.amount
