@@ -128,6 +128,16 @@ def with_popularity(query: Q) -> Q:
     )
 
 
+# What a search page reads of OpenSearch's answer (its `filter_path`).
+ANSWER_FIELDS = [
+    "hits.total.value",
+    "hits.hits._id",
+    "aggregations.*.values.doc_count",
+    "aggregations.*.values.buckets.key",
+    "aggregations.*.values.buckets.doc_count",
+]
+
+
 class OpenSearchBackend:
     """Search products through the alias `settings.OPENSEARCH_PRODUCTS_ALIAS` names."""
 
@@ -160,15 +170,21 @@ class OpenSearchBackend:
         return search.source(False)[request.offset : request.offset + request.limit]
 
     def search(self, request: SearchRequest) -> SearchResult:
-        search = self.build(request)
-        response = search.execute()
+        # The DSL's Response wraps every hit and bucket in an AttrDict; a
+        # page needs only ids, the total and bucket counts, so it asks for
+        # just those (`filter_path`) and reads the plain JSON.
+        answer = self.client.search(
+            index=ALIAS, body=self.build(request).to_dict(), filter_path=ANSWER_FIELDS
+        )
+        hits = answer.get("hits", {})
+        aggregations = answer.get("aggregations", {})
         facets = {}
         if request.with_facets:
             for name in FACETS:
-                facets[name] = _facet_buckets(getattr(response.aggregations, name), name)
+                facets[name] = _facet_buckets(aggregations.get(name, {}), name)
         return SearchResult(
-            ids=[int(hit.meta.id) for hit in response],
-            total=response.hits.total.value,
+            ids=[int(hit["_id"]) for hit in hits.get("hits", [])],
+            total=hits.get("total", {}).get("value", 0),
             facets=facets,
         )
 
@@ -207,8 +223,13 @@ def _facet_agg(scope, name: str) -> None:
         scope.bucket("values", "filter", Q("term", in_stock=True))
 
 
-def _facet_buckets(scope, name: str) -> list[tuple[str, int]]:
-    values = scope["values"]
+def _facet_buckets(scope: dict, name: str) -> list[tuple[str, int]]:
+    values = scope.get("values", {})
     if name == "in_stock":
-        return [("1", values.doc_count)] if values.doc_count else []
-    return [(str(b.key), b.doc_count) for b in values.buckets if b.doc_count]
+        count = values.get("doc_count", 0)
+        return [("1", count)] if count else []
+    return [
+        (str(bucket["key"]), bucket["doc_count"])
+        for bucket in values.get("buckets", [])
+        if bucket.get("doc_count")
+    ]
