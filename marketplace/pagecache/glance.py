@@ -20,6 +20,7 @@ from django.db.models import Count, F, Max, Sum
 from oscar.core.loading import get_class, get_model
 
 from marketplace.pagecache.fragments import fragment
+from marketplace.pagecache.generation import catalogue_version
 
 Line = get_model("basket", "Line")
 BasketMiddleware = get_class("basket.middleware", "BasketMiddleware")
@@ -65,4 +66,8 @@ def basket_glance(request) -> dict:
             "currency": full_basket.currency,
         }
 
-    return fragment("glance", f"{basket.id}:{_lines_signature(basket.id)}", full)
+    version = catalogue_version()
+    if version is None:  # nothing is kept by version (the SQLite default)
+        return full()
+    signature = _lines_signature(basket.id)
+    return fragment("glance", f"{basket.id}:{signature}", full, version=version)
