@@ -27,7 +27,12 @@ SERVICES = {
 
 
 def _compose_config() -> dict:
-    env = {**os.environ, "DJANGO_SECRET_KEY": "placeholder-for-config-only"}
+    # every profile's services too (the test-only payOS stand-in is one)
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": "placeholder-for-config-only",
+        "COMPOSE_PROFILES": "standin",
+    }
     has_plugin = shutil.which("docker") and (
         subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
     )
@@ -88,11 +93,18 @@ def test_compose_web_healthcheck_asks_readiness():
     assert resolve(path).func.view_class is ReadinessView
 
 
-def test_compose_payos_standin_is_where_the_app_sends_vietqr_and_webhooks_come_back():
+def test_compose_payos_standin_is_test_only_and_posts_webhooks_to_web():
+    """The stand-in runs only under `--profile standin`, and web does not
+    point at it by default: its keys are public (review of issue 16), so a
+    deploy that forgets its payOS keys offers no VietQR rather than one
+    anyone can mark paid."""
     config = _compose_config()
     standin = config["services"]["payos-standin"]
+    assert standin.get("profiles") == ["standin"]
     assert "marketplace.payments.payos_standin" in " ".join(standin["command"])
     assert "http://web:8000/payments/payos/webhook/" in standin["command"]
     web = config["services"]["web"]["environment"]
-    assert web["PAYOS_BASE_URL"] == "http://payos-standin:8766"
+    for name in ("PAYOS_CLIENT_ID", "PAYOS_API_KEY", "PAYOS_CHECKSUM_KEY", "PAYOS_BASE_URL"):
+        assert not web.get(name), name
+    assert web["PAYOS_ALLOW_STANDIN"] == "0"
     assert "web" in web["DJANGO_ALLOWED_HOSTS"].split(",")

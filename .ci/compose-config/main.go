@@ -15,7 +15,7 @@ func main() {
 	if len(files) == 0 {
 		files = []string{"docker-compose.yml"}
 	}
-	opts, err := cli.NewProjectOptions(files, cli.WithOsEnv, cli.WithDotEnv, cli.WithConsistency(true), cli.WithResolvedPaths(true))
+	opts, err := cli.NewProjectOptions(files, cli.WithOsEnv, cli.WithDotEnv, cli.WithDefaultProfiles(), cli.WithConsistency(true), cli.WithResolvedPaths(true))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -5,8 +5,20 @@ A missing required variable stops start-up with django-environ's
 misconfigured deploy fails loudly instead of running on a default.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
+from marketplace.payments.payos_standin.keys import PAYOS_API_URL, STANDIN_KEYS
+
 from .base import *  # noqa: F403
-from .base import PRIVATE_MEDIA_ROOT, env, redis_cache
+from .base import (
+    PAYOS_API_KEY,
+    PAYOS_BASE_URL,
+    PAYOS_CHECKSUM_KEY,
+    PAYOS_CLIENT_ID,
+    PRIVATE_MEDIA_ROOT,
+    env,
+    redis_cache,
+)
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default, on purpose
@@ -83,3 +95,20 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # A hanging mail server must not hold a worker (and its outbox row) forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# VietQR takes money only through payOS itself. The stand-in's keys are in
+# this repository, so a site running on them accepts a webhook anyone can
+# sign ("paid", with no money): refuse to start with them, or with payOS
+# anywhere but payOS, unless the deployment says it is a test one.
+PAYOS_ALLOW_STANDIN = env.bool("PAYOS_ALLOW_STANDIN", default=False)
+if not PAYOS_ALLOW_STANDIN:
+    if STANDIN_KEYS & {PAYOS_CLIENT_ID, PAYOS_API_KEY, PAYOS_CHECKSUM_KEY}:
+        raise ImproperlyConfigured(
+            "PAYOS_* holds the stand-in payOS's public keys; set the merchant's own keys "
+            "(or PAYOS_ALLOW_STANDIN=1 on a test deployment)."
+        )
+    if PAYOS_BASE_URL and PAYOS_BASE_URL.rstrip("/") != PAYOS_API_URL:
+        raise ImproperlyConfigured(
+            f"PAYOS_BASE_URL={PAYOS_BASE_URL!r} is not payOS ({PAYOS_API_URL}); leave it "
+            "empty (or PAYOS_ALLOW_STANDIN=1 on a test deployment)."
+        )

@@ -20,7 +20,15 @@ PRODUCTION_ENV = {
 
 
 # Set for the test run only; a production process never has them.
-UNWANTED = {"STRIPE_API_BASE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+UNWANTED = {
+    "STRIPE_API_BASE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "PAYOS_CLIENT_ID",
+    "PAYOS_API_KEY",
+    "PAYOS_CHECKSUM_KEY",
+    "PAYOS_BASE_URL",
+    "PAYOS_ALLOW_STANDIN",
+}
 
 
 def _manage(*args, env):
@@ -148,3 +156,38 @@ def test_production_cookies_are_secure_and_samesite():
     assert result.returncode == 0, result.stderr
     # then each is Secure and SameSite=Lax
     assert json.loads(result.stdout.strip().splitlines()[-1]) == _COOKIE_SETTINGS
+
+
+STANDIN_PAYOS = {
+    "PAYOS_CLIENT_ID": "standin-client",
+    "PAYOS_API_KEY": "standin-api-key",
+    "PAYOS_CHECKSUM_KEY": "standin-checksum-key",
+}
+
+
+def test_production_refuses_the_payos_stand_ins_public_keys():
+    """Anyone can sign a webhook with the stand-in's keys (they are in the
+    repository): a production site configured with them would mark orders
+    paid for no money, and show the stand-in's made-up bank account."""
+    result = _manage("check", env={**PRODUCTION_ENV, **STANDIN_PAYOS})
+    assert result.returncode != 0
+    assert "stand-in payOS's public keys" in result.stderr
+    allowed = _manage("check", env={**PRODUCTION_ENV, **STANDIN_PAYOS, "PAYOS_ALLOW_STANDIN": "1"})
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_production_talks_to_payos_only_at_payos():
+    real_keys = {
+        "PAYOS_CLIENT_ID": "a1b2c3",
+        "PAYOS_API_KEY": "d4e5f6",
+        "PAYOS_CHECKSUM_KEY": "0f1e2d3c4b5a",
+    }
+    elsewhere = _manage(
+        "check", env={**PRODUCTION_ENV, **real_keys, "PAYOS_BASE_URL": "http://payos-standin:8766"}
+    )
+    assert elsewhere.returncode != 0 and "is not payOS" in elsewhere.stderr
+    payos = _manage(
+        "check",
+        env={**PRODUCTION_ENV, **real_keys, "PAYOS_BASE_URL": "https://api-merchant.payos.vn/"},
+    )
+    assert payos.returncode == 0, payos.stderr

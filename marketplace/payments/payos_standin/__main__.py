@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import signal
 
+from .keys import STANDIN_API_KEY, STANDIN_CHECKSUM_KEY, STANDIN_CLIENT_ID
 from .server import PayosStandin
 
 
@@ -24,9 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8766)
-    parser.add_argument("--client-id", default="standin-client")
-    parser.add_argument("--api-key", default="standin-api-key")
-    parser.add_argument("--checksum-key", default="standin-checksum-key")
+    parser.add_argument("--client-id", default=STANDIN_CLIENT_ID)
+    parser.add_argument("--api-key", default=STANDIN_API_KEY)
+    parser.add_argument("--checksum-key", default=STANDIN_CHECKSUM_KEY)
     parser.add_argument(
         "--webhook-url", default="", help="where to send webhooks (else: /confirm-webhook)"
     )

@@ -31,6 +31,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from .keys import STANDIN_API_KEY, STANDIN_CHECKSUM_KEY, STANDIN_CLIENT_ID
 from .signing import sign_create_request, sign_data, vietqr_string
 
 VN = timezone(timedelta(hours=7))
@@ -89,9 +90,9 @@ class PayosStandin:
     def __init__(
         self,
         *,
-        client_id: str = "standin-client",
-        api_key: str = "standin-api-key",
-        checksum_key: str = "standin-checksum-key",
+        client_id: str = STANDIN_CLIENT_ID,
+        api_key: str = STANDIN_API_KEY,
+        checksum_key: str = STANDIN_CHECKSUM_KEY,
         host: str = "127.0.0.1",
         port: int = 0,
         webhook_url: str = "",
