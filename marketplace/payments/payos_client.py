@@ -74,6 +74,15 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class RequestState:
+    """What payOS says of a payment request: its status (PENDING, PAID,
+    UNDERPAID, CANCELLED, EXPIRED, ...) and the bank transactions it has."""
+
+    status: str
+    transfers: tuple[Transfer, ...] = ()
+
+
+@dataclass(frozen=True)
 class PayosClient:
     """A thin, typed wrapper over `payos.PayOS` for what the shop needs."""
 
@@ -137,16 +146,16 @@ class PayosClient:
         """The bank transactions payOS has recorded for a request, one
         `Transfer` each, as its webhooks would report them (the return page
         asks this rather than trusting its query string)."""
-        link = self._call(self.sdk.payment_requests.get, order_code)
-        return [
-            Transfer(order_code=link.order_code, amount=t.amount, reference=t.reference)
-            for t in link.transactions
-            if REFERENCE.fullmatch(t.reference) and 0 < t.amount <= MAX_AMOUNT
-        ]
+        return list(self.payment_request_state(order_code).transfers)
 
-    def payment_request_cancel(self, order_code: int, reason: str) -> str:
-        """Cancel an unpaid request; returns its status at payOS afterwards."""
-        return self._call(self.sdk.payment_requests.cancel, order_code, reason).status
+    def payment_request_state(self, order_code: int) -> RequestState:
+        """payOS's record of a request: its status and its transactions."""
+        return _state(self._call(self.sdk.payment_requests.get, order_code))
+
+    def payment_request_cancel(self, order_code: int, reason: str) -> RequestState:
+        """Cancel an unpaid request; its state at payOS afterwards. payOS
+        refuses (`PayosUnavailable`) a request that has transactions."""
+        return _state(self._call(self.sdk.payment_requests.cancel, order_code, reason))
 
     def webhook_confirm(self, url: str) -> dict[str, Any]:
         """Register the shop's webhook URL (payOS sends it a test first)."""
@@ -186,3 +195,14 @@ class PayosClient:
             raise PayosUnavailable(f"{type(error).__name__}: {error}") from error
         except (OSError, TypeError, ValueError) as error:  # a garbled answer
             raise PayosUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+def _state(link) -> RequestState:
+    return RequestState(
+        status=str(link.status),
+        transfers=tuple(
+            Transfer(order_code=link.order_code, amount=t.amount, reference=t.reference)
+            for t in link.transactions or ()
+            if REFERENCE.fullmatch(t.reference) and 0 < t.amount <= MAX_AMOUNT
+        ),
+    )

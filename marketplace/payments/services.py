@@ -447,16 +447,13 @@ def bank_transfer_start(
             live.save()
             return live
         if live is not None:
-            # its QR must stop taking money before another is shown; one
-            # already past its time may be refused by payOS, which lets it
-            # lapse anyway (money arriving for it is flagged by `fulfil`)
-            try:
-                client.payment_request_cancel(live.order_code, "Đổi số tiền")
-            except PayosUnavailable:
-                if live.expires_at > now:
-                    raise
-            live.status = Status.CANCELLED if live.expires_at > now else Status.EXPIRED
-            live.save(update_fields=["status", "updated_at"])
+            # its QR must stop taking money before another is shown; money
+            # payOS already has for it is counted first (`bank_transfer_end`)
+            live = bank_transfer_end(client=client, attempt=live, expired=live.expires_at <= now)
+            if live.order_id:
+                raise CheckoutRefused(_("Giỏ hàng này đã được thanh toán."))
+            if live.status == Status.PENDING:
+                raise PayosUnavailable(f"payOS did not end request {live.order_code}")
         tries = attempts.filter(method=PaymentMethod.VIETQR).count() + 1
         expires_at = now + timedelta(minutes=settings.PAYOS_EXPIRY_MINUTES)
         content = TRANSFER_CONTENT.format(number=order_number)[:25]
@@ -519,16 +516,31 @@ def _delivery_store(attempt, delivery, email, user, pickup_producer_ids) -> None
     attempt.pickup_producer_ids = sorted(pickup_producer_ids)
 
 
-def bank_transfer_cancel(
-    *, client: PayosClient | None, attempt: PaymentAttempt, expired: bool = False
+# payOS's statuses for a request that takes no more money through its QR
+ENDED_AT_PAYOS = ("CANCELLED", "EXPIRED")
+
+
+def bank_transfer_end(
+    *,
+    client: PayosClient | None,
+    attempt: PaymentAttempt,
+    expired: bool = False,
+    cancel: bool = True,
 ) -> PaymentAttempt:
     """End a pending VietQR request and give the basket back (the shopper
-    chose COD, or its time ran out: `expired`).
+    chose another way, or its time ran out: `expired`), never losing money
+    payOS already received for it.
 
-    The request is cancelled at payOS so its QR stops taking money. If payOS
-    cannot be reached, the request still ends here (payOS lets it lapse at
-    its own expiry); money that arrives anyway is flagged by `fulfil`, never
-    lost and never an order. A request already paid is left as it is.
+    payOS is asked first: each transaction it has for the request goes to
+    `fulfil` while the attempt is still pending (money paid in time is an
+    order, or flagged, never "late"). A request with no money is cancelled
+    at payOS (`cancel`; without it, only a cancellation payOS itself reports
+    is recorded: its cancelUrl), and ends here only once payOS says it is
+    CANCELLED or EXPIRED with no transactions. If payOS refuses the cancel
+    it is asked again (it refuses a request with transactions: those are
+    fulfilled). If payOS cannot be reached the attempt stays pending with
+    its basket frozen (a frozen basket holds no stock), and the next expiry
+    run tries again. Without payOS keys (switched off) it ends here.
     """
     with transaction.atomic():
         basket = Basket.objects.select_for_update().get(pk=attempt.basket_id)
@@ -536,11 +548,28 @@ def bank_transfer_cancel(
         if attempt.status != Status.PENDING or attempt.order_id or attempt.amount_paid:
             return attempt
         if client is not None:
+            code = attempt.order_code
             reason = "Hết hạn" if expired else "Người mua chọn cách khác"
             try:
-                client.payment_request_cancel(attempt.order_code, reason)
+                state = client.payment_request_state(code)
+                if cancel and not state.transfers and state.status in ("PENDING", "EXPIRED"):
+                    try:
+                        state = client.payment_request_cancel(code, reason)
+                    except PayosUnavailable as error:
+                        logger.warning("payOS did not cancel %s: %s", code, error)
+                        state = client.payment_request_state(code)
             except PayosUnavailable as error:
-                logger.warning("payOS did not cancel %s: %s", attempt.order_code, error)
+                logger.warning("payOS could not be asked about %s, kept pending: %s", code, error)
+                return attempt
+            if state.transfers:
+                for transfer in state.transfers:  # as their webhooks would, each once
+                    fulfil(transfer=transfer)
+                attempt.refresh_from_db()
+                return attempt
+            if state.status not in (ENDED_AT_PAYOS if cancel else ("CANCELLED",)):
+                if state.status != "PENDING":
+                    logger.error("payOS request %s is %s with no transactions", code, state.status)
+                return attempt
         attempt.status = Status.EXPIRED if expired else Status.CANCELLED
         attempt.save(update_fields=["status", "updated_at"])
         if basket.status == Basket.FROZEN:
@@ -548,9 +577,19 @@ def bank_transfer_cancel(
     return attempt
 
 
+def bank_transfer_cancel(
+    *, client: PayosClient | None, attempt: PaymentAttempt, expired: bool = False
+) -> PaymentAttempt:
+    """`bank_transfer_end`, cancelling at payOS (the shopper's own cancel,
+    the expiry run)."""
+    return bank_transfer_end(client=client, attempt=attempt, expired=expired)
+
+
 def bank_transfers_expire(*, client: PayosClient | None, now: datetime | None = None) -> int:
     """Expire every pending VietQR request past its time (the beat runs this
-    each minute): cancelled at payOS, basket released. Returns how many."""
+    each minute): cancelled at payOS, basket released, once payOS confirms
+    it took no money (what it took is fulfilled instead; one payOS could not
+    be asked about stays pending until a later run). Returns how many."""
     now = now or timezone.now()
     due = PaymentAttempt.objects.filter(
         method=PaymentMethod.VIETQR, status=Status.PENDING, expires_at__lte=now

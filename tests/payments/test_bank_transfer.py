@@ -358,3 +358,87 @@ def test_an_order_code_payos_already_has_from_a_lost_answer_is_skipped(
     # then the request opens under the next orderCode
     assert attempt.order_code == lost + 1
     assert payos_standin.requests[lost + 1]["amount"] == attempt.amount
+
+
+# -- money payOS took is never lost to a cancel or an expiry (review finding 1)
+
+
+def _late_flagged_or_lost(attempt_pk):
+    attempt = PaymentAttempt.objects.get(pk=attempt_pk)
+    return attempt.status != "succeeded" or attempt.problem or attempt.amount_paid != 330000
+
+
+def test_money_paid_in_time_whose_webhook_is_lost_becomes_the_order_at_expiry(
+    transfer_started, payos_client, payos_standin
+):
+    # given a buyer who paid in full in time, and a webhook that is late or lost
+    paid = payos_standin.pay(transfer_started.order_code, deliver=False)
+    # when the expiry run comes after the QR's time
+    later = transfer_started.expires_at + timedelta(seconds=1)
+    assert bank_transfers_expire(client=payos_client, now=later) == 0
+    # then payOS's record of the money placed the order, nothing flagged as late
+    order = Order.objects.get()
+    attempt = PaymentAttempt.objects.get(pk=transfer_started.pk)
+    assert attempt.order == order and not _late_flagged_or_lost(attempt.pk)
+    assert (order.payment_method, order.payment_state) == ("vietqr", "paid")
+    assert Basket.objects.get(pk=attempt.basket_id).status == Basket.SUBMITTED
+    # and the webhook when it comes changes nothing
+    assert payos_post(Client(), paid["webhook"]).status_code == 200
+    assert Order.objects.count() == 1 and not _late_flagged_or_lost(attempt.pk)
+
+
+def test_the_shoppers_cancel_after_paying_places_the_paid_order(
+    transfer_started, payos_client, payos_standin
+):
+    payos_standin.pay(transfer_started.order_code, deliver=False)
+    attempt = bank_transfer_cancel(client=payos_client, attempt=transfer_started)
+    assert attempt.order == Order.objects.get() and attempt.status == "succeeded"
+    assert Basket.objects.get(pk=attempt.basket_id).status == Basket.SUBMITTED
+
+
+def test_a_cancel_payos_refuses_because_money_came_meanwhile_fulfils_that_money(
+    transfer_started, payos_client, payos_standin
+):
+    # given payOS answers "PENDING, nothing yet", then the money lands before the cancel
+    from marketplace.payments.payos_client import RequestState
+
+    class MoneyInBetween:
+        def __init__(self):
+            self.asked = 0
+
+        def payment_request_state(self, code):
+            self.asked += 1
+            if self.asked == 1:
+                payos_standin.pay(code, deliver=False)
+                return RequestState(status="PENDING")
+            return payos_client.payment_request_state(code)
+
+        def payment_request_cancel(self, code, reason):
+            return payos_client.payment_request_cancel(code, reason)
+
+    # when the shopper cancels: payOS refuses ("has transactions")
+    attempt = bank_transfer_cancel(client=MoneyInBetween(), attempt=transfer_started)
+    # then that is taken as paid: the order is placed, the basket stays ordered
+    assert attempt.order == Order.objects.get() and not _late_flagged_or_lost(attempt.pk)
+    assert payos_standin.requests[attempt.order_code]["status"] == "PAID"
+
+
+def test_payos_unreachable_at_expiry_keeps_the_request_pending_for_the_next_run(
+    transfer_started, payos_client, payos_standin
+):
+    basket = Basket.objects.get(pk=transfer_started.basket_id)
+    stock = [(s.pk, s.num_allocated) for s in basket.all_lines()[0].product.stockrecords.all()]
+    later = transfer_started.expires_at + timedelta(seconds=1)
+    # when payOS cannot be asked
+    payos_standin.set_faults(error_status=503)
+    assert bank_transfers_expire(client=payos_client, now=later) == 0
+    # then the request stays pending and its basket frozen (holding no stock)
+    assert PaymentAttempt.objects.get(pk=transfer_started.pk).status == "pending"
+    assert Basket.objects.get(pk=basket.pk).status == Basket.FROZEN
+    product = basket.all_lines()[0].product
+    assert [(s.pk, s.num_allocated) for s in product.stockrecords.all()] == stock
+    # and the next run, with payOS back, ends it
+    payos_standin.reset_faults()
+    assert bank_transfers_expire(client=payos_client, now=later) == 1
+    assert PaymentAttempt.objects.get(pk=transfer_started.pk).status == "expired"
+    assert Basket.objects.get(pk=basket.pk).status == Basket.OPEN
