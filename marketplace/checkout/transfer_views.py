@@ -27,7 +27,7 @@ from marketplace.payments.payos_client import (
     PayosNotConfigured,
     PayosUnavailable,
 )
-from marketplace.payments.services import bank_transfer_cancel, fulfil
+from marketplace.payments.services import bank_transfer_end, fulfil
 from marketplace.registry.qr import qr_svg
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def session_transfer(request, order_code=None) -> PaymentAttempt | None:
     return attempts.select_related("order").first()
 
 
-def _thank_you(request, order):
+def transfer_thank_you(request, order):
     request.session[SESSION_ORDER] = order.number
     order_email_remember(request, order)
     return redirect(reverse("checkout:thank-you"))
@@ -87,7 +87,7 @@ class BankTransferView(View):
         if attempt is None:
             raise Http404
         if attempt.order_id:
-            return _thank_you(request, attempt.order)
+            return transfer_thank_you(request, attempt.order)
         left = 0
         if attempt.expires_at:
             left = max(int((attempt.expires_at - timezone.now()).total_seconds()), 0)
@@ -152,34 +152,45 @@ class BankTransferReturnView(View):
             for transfer in transfers:  # as their webhooks would, each once
                 order = fulfil(transfer=transfer) or order
         if order is not None:
-            return _thank_you(request, order)
+            return transfer_thank_you(request, order)
         return redirect("checkout:vietqr", order_code=attempt.order_code)
 
 
 class BankTransferCancelView(View):
-    """payOS's cancelUrl (GET) and the QR page's "pay another way" (POST):
-    the request ends, the basket comes back, and the checkout page offers
-    COD again."""
+    """The QR page's "pay another way" (POST, with its CSRF token): the
+    request is cancelled at payOS, the basket comes back, and the checkout
+    page offers COD again. payOS's cancelUrl (GET) cancels nothing itself:
+    a link from anywhere can reach it, so it records only a cancellation
+    payOS reports, and otherwise goes back to the QR. Either way money payOS
+    already took for the request is counted first (`bank_transfer_end`)."""
 
     def get(self, request):
-        return self.cancel(request, request.GET.get("orderCode"))
+        return self.cancel(request, request.GET.get("orderCode"), confirm_only=True)
 
     def post(self, request):
-        return self.cancel(request, request.POST.get("orderCode"))
+        return self.cancel(request, request.POST.get("orderCode"), confirm_only=False)
 
-    def cancel(self, request, raw):
+    def cancel(self, request, raw, *, confirm_only: bool):
         order_code = request_params.integer(raw, high=MAX_ORDER_CODE)
         attempt = session_transfer(request, order_code) if order_code else None
         if attempt is None:
             return redirect("checkout:index")
         if attempt.order_id:
-            return _thank_you(request, attempt.order)
-        attempt = bank_transfer_cancel(client=_client(), attempt=attempt)
+            return transfer_thank_you(request, attempt.order)
+        attempt = bank_transfer_end(client=_client(), attempt=attempt, cancel=not confirm_only)
         if attempt.order_id:
-            return _thank_you(request, attempt.order)
+            return transfer_thank_you(request, attempt.order)
         if attempt.status == "cancelled":
             messages.info(
                 request,
                 _("Đã huỷ mã QR. Bạn có thể chọn thanh toán khi nhận hàng (COD) hoặc tạo mã mới."),
             )
+            return redirect("checkout:index")
+        if attempt.status == "pending" and not confirm_only:
+            messages.warning(
+                request,
+                _("Chưa huỷ được mã QR vì payOS không phản hồi. Bạn hãy thử lại sau ít phút."),
+            )
+        if attempt.status in ("pending", "amount_mismatch"):
+            return redirect("checkout:vietqr", order_code=attempt.order_code)
         return redirect("checkout:index")

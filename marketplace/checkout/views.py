@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,7 +16,7 @@ from oscar.core.loading import get_model
 from stripe import StripeError
 
 from marketplace.checkout.forms import CheckoutForm
-from marketplace.checkout.transfer_views import SESSION_TRANSFER
+from marketplace.checkout.transfer_views import SESSION_TRANSFER, transfer_thank_you
 from marketplace.core import request_params
 from marketplace.order.links import order_email_remember, order_status_url
 from marketplace.order.services import (
@@ -39,7 +40,7 @@ from marketplace.payments.payos_client import (
     payos_configured,
 )
 from marketplace.payments.services import (
-    bank_transfer_cancel,
+    bank_transfer_end,
     bank_transfer_start,
     card_payment_start,
     fulfil,
@@ -60,16 +61,30 @@ def card_payments_enabled() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
 
 
+def pending_transfer(request) -> PaymentAttempt | None:
+    """This session's VietQR request still waiting for money, when its
+    basket is the one the checkout would use (the session's is empty)."""
+    if not request.basket.is_empty or not request.session.get(SESSION_TRANSFER):
+        return None
+    return PaymentAttempt.objects.filter(
+        pk=request.session.get(SESSION_TRANSFER),
+        method=PaymentMethod.VIETQR,
+        order__isnull=True,
+        status=PaymentAttemptStatus.PENDING,
+    ).first()
+
+
 def frozen_basket_restore(request):
     """A shopper who left the card or VietQR page comes back to their basket.
 
     Starting a payment freezes the basket (so its contents cannot change
     while paying), and Oscar's middleware then hands the session a new,
     empty one. Back on the checkout page, the basket of this session's
-    unpaid attempt is used again: a pending card attempt's is thawed; a
-    pending VietQR request is cancelled at payOS first (its QR must stop
-    taking money), and an expired or cancelled one's basket, already thawed,
-    is picked up. They may then pay again or choose COD."""
+    unpaid attempt is used again: a pending card attempt's is thawed, and
+    an expired or cancelled VietQR request's, already thawed, is picked up.
+    A pending VietQR request is never ended here (`pending_transfer`: the
+    checkout sends the shopper back to its QR). They may then pay again or
+    choose COD."""
     if not request.basket.is_empty:
         return None
     card = PaymentAttempt.objects.filter(
@@ -81,22 +96,11 @@ def frozen_basket_restore(request):
         pk=request.session.get(SESSION_TRANSFER),
         method=PaymentMethod.VIETQR,
         order__isnull=True,
-        status__in=[
-            PaymentAttemptStatus.PENDING,
-            PaymentAttemptStatus.EXPIRED,
-            PaymentAttemptStatus.CANCELLED,
-        ],
+        status__in=[PaymentAttemptStatus.EXPIRED, PaymentAttemptStatus.CANCELLED],
     )
     attempt = (card | transfer).select_related("basket").order_by("-updated_at").first()
     if attempt is None:
         return None
-    if attempt.method == PaymentMethod.VIETQR and attempt.status == PaymentAttemptStatus.PENDING:
-        try:
-            client = PayosClient.from_settings()
-        except PayosNotConfigured:
-            client = None
-        attempt = bank_transfer_cancel(client=client, attempt=attempt)
-        attempt.basket.refresh_from_db()
     basket = attempt.basket
     if basket.status == basket.FROZEN:
         basket.thaw()
@@ -107,6 +111,42 @@ def frozen_basket_restore(request):
     return basket
 
 
+def transfer_pending_answer(request):
+    """Where the checkout sends a shopper whose VietQR request is pending.
+
+    A live QR is never cancelled by opening the checkout (another tab, a
+    prefetch): the shopper goes back to it, where a POST button cancels it.
+    One past its time is ended as the expiry run would end it, asking payOS
+    first; money payOS took for it becomes the order (or is flagged)."""
+    attempt = pending_transfer(request)
+    if attempt is None:
+        return None
+    if attempt.expires_at and attempt.expires_at > timezone.now():
+        messages.info(
+            request,
+            _(
+                "Bạn đang có một mã QR chuyển khoản chưa thanh toán. Hãy chuyển khoản, "
+                "hoặc huỷ mã QR để chọn cách thanh toán khác."
+            ),
+        )
+        return redirect("checkout:vietqr", order_code=attempt.order_code)
+    try:
+        client = PayosClient.from_settings()
+    except PayosNotConfigured:
+        client = None
+    attempt = bank_transfer_end(client=client, attempt=attempt, expired=True)
+    if attempt.order_id:
+        return transfer_thank_you(request, attempt.order)
+    if attempt.status == PaymentAttemptStatus.PENDING:
+        messages.warning(
+            request,
+            _("Chưa xác nhận được với payOS rằng mã QR đã hết hạn. Bạn hãy thử lại sau ít phút."),
+        )
+    if attempt.status not in (PaymentAttemptStatus.EXPIRED, PaymentAttemptStatus.CANCELLED):
+        return redirect("checkout:vietqr", order_code=attempt.order_code)
+    return None
+
+
 class CheckoutView(FormView):
     """Contact, address, payment and pickup on one page, with each
     producer's parcel and the totals beside them."""
@@ -115,6 +155,9 @@ class CheckoutView(FormView):
     form_class = CheckoutForm
 
     def dispatch(self, request, *args, **kwargs):
+        answer = transfer_pending_answer(request)
+        if answer is not None:
+            return answer
         self.basket = frozen_basket_restore(request) or request.basket
         if self.basket.is_empty:
             messages.info(request, _("Giỏ hàng đang trống."))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.payments.models import PaymentAttempt
@@ -135,14 +136,73 @@ def test_cancelling_brings_the_basket_back_and_cod_places_the_order(client, khan
     assert Order.objects.get().payment_method == "cod"
 
 
-def test_leaving_the_qr_page_for_the_checkout_cancels_the_request(client, khan, payos_standin):
+def test_leaving_the_qr_page_for_the_checkout_keeps_the_live_qr(client, khan, payos_standin):
     _add(client, khan)
     _choose_vietqr(client)
     attempt = PaymentAttempt.objects.get()
+    qr_page = reverse("checkout:vietqr", args=[attempt.order_code])
+    # when another tab opens the checkout, or its summary for another province
+    page = client.get(reverse("checkout:index"))
+    summary = client.get(reverse("checkout:summary"), {"province": "Hà Nội"})
+    # then the live QR is not cancelled: the shopper is sent back to it
+    assert page.status_code == 302 and page["Location"] == qr_page
+    assert summary.status_code == 204
+    assert payos_standin.requests[attempt.order_code]["status"] == "PENDING"
+    assert PaymentAttempt.objects.get().status == "pending"
+    assert "mã QR chuyển khoản chưa thanh toán" in client.get(qr_page).content.decode()
+
+
+def test_the_checkout_after_the_qr_time_ends_it_through_payos(client, khan, payos_standin):
+    _add(client, khan)
+    _choose_vietqr(client)
+    PaymentAttempt.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     page = client.get(reverse("checkout:index"))
     assert page.status_code == 200 and "Khăn lụa Vạn Phúc" in page.content.decode()
+    attempt = PaymentAttempt.objects.get()
+    assert attempt.status == "expired"
     assert payos_standin.requests[attempt.order_code]["status"] == "CANCELLED"
+
+
+def test_the_checkout_after_the_qr_time_places_money_payos_took(client, khan, payos_standin):
+    _add(client, khan)
+    _choose_vietqr(client)
+    attempt = PaymentAttempt.objects.get()
+    payos_standin.pay(attempt.order_code, deliver=False)  # the webhook is lost
+    PaymentAttempt.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    page = client.get(reverse("checkout:index"))
+    assert page["Location"] == reverse("checkout:thank-you")
+    assert Order.objects.get().payment_state == "paid"
+
+
+def test_pressing_cancel_after_paying_places_the_paid_order_not_cod(client, khan, payos_standin):
+    _add(client, khan)
+    _choose_vietqr(client)
+    attempt = PaymentAttempt.objects.get()
+    payos_standin.pay(attempt.order_code, deliver=False)  # the webhook is on its way
+    back = client.post(reverse("checkout:vietqr-cancel"), {"orderCode": attempt.order_code})
+    assert back["Location"] == reverse("checkout:thank-you")
+    order = Order.objects.get()
+    assert (order.payment_method, order.payment_state) == ("vietqr", "paid")
+    assert PaymentAttempt.objects.get().status == "succeeded"
+
+
+def test_payos_cancel_link_cancels_nothing_itself(client, khan, payos_standin):
+    # given a live QR, and a GET of payOS's cancelUrl (a link from anywhere)
+    _add(client, khan)
+    _choose_vietqr(client)
+    attempt = PaymentAttempt.objects.get()
+    link = reverse("checkout:vietqr-cancel") + f"?orderCode={attempt.order_code}"
+    back = client.get(link)
+    # then nothing is cancelled: back to the QR
+    assert back["Location"] == reverse("checkout:vietqr", args=[attempt.order_code])
+    assert payos_standin.requests[attempt.order_code]["status"] == "PENDING"
+    assert PaymentAttempt.objects.get().status == "pending"
+    # but once payOS's own page cancelled it, the link records it
+    payos_standin.cancel(str(attempt.order_code), "Người mua huỷ")
+    back = client.get(link)
+    assert back["Location"] == reverse("checkout:index")
     assert PaymentAttempt.objects.get().status == "cancelled"
+    assert "Khăn lụa Vạn Phúc" in client.get(reverse("checkout:index")).content.decode()
 
 
 @pytest.mark.parametrize("fault", [{"error_status": 502}, {"delay": 3.0}], ids=["down", "slow"])
