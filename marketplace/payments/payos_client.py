@@ -8,7 +8,8 @@ error a caller has to handle: the checkout then says so in Vietnamese and
 offers COD.
 """
 
-import re
+import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +21,8 @@ from payos.types import CreatePaymentLinkRequest
 MAX_ORDER_CODE = 9007199254740991  # payOS: a JavaScript safe integer
 MAX_AMOUNT = 10**13
 ORDER_CODE_TAKEN = "231"  # payOS: "Đơn thanh toán đã tồn tại"
-REFERENCE = re.compile(r"[A-Za-z0-9._:/-]{1,64}")
+REFERENCE_LENGTH = 64  # PaymentAttempt.bank_reference
+RAW_REFERENCE_LENGTH = 500  # what is kept of a reference that had to be cleaned
 
 
 class PayosNotConfigured(RuntimeError):
@@ -71,6 +73,8 @@ class Transfer:
     amount: int
     reference: str
     currency: str = "VND"
+    # what the bank sent, when `reference` had to be cleaned to be kept
+    raw_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,14 +178,11 @@ class PayosClient:
         # anything, and PostgreSQL refuses NUL and integers past 64 bits
         if not 0 < data.order_code <= MAX_ORDER_CODE or not 0 < data.amount <= MAX_AMOUNT:
             raise PayosWebhookRefused("orderCode or amount out of range")
-        if not REFERENCE.fullmatch(data.reference) or data.currency != "VND":
-            raise PayosWebhookRefused("malformed reference or currency")
-        return Transfer(
-            order_code=data.order_code,
-            amount=data.amount,
-            reference=data.reference,
-            currency=data.currency,
-        )
+        if data.currency != "VND":
+            raise PayosWebhookRefused("currency other than VND")
+        # the signature holds, so the money is kept whatever the bank's
+        # reference looks like: cleaned to fit, what was sent kept beside it
+        return _transfer(data.order_code, data.amount, data.reference, data.currency)
 
     @staticmethod
     def _call(method, *args):
@@ -201,8 +202,39 @@ def _state(link) -> RequestState:
     return RequestState(
         status=str(link.status),
         transfers=tuple(
-            Transfer(order_code=link.order_code, amount=t.amount, reference=t.reference)
+            _transfer(link.order_code, t.amount, t.reference)
             for t in link.transactions or ()
-            if REFERENCE.fullmatch(t.reference) and 0 < t.amount <= MAX_AMOUNT
+            if 0 < t.amount <= MAX_AMOUNT
         ),
     )
+
+
+def reference_clean(raw: str) -> str:
+    """A bank reference fit to store and compare: no control characters
+    (NUL, which PostgreSQL refuses, included), at most 64 characters. One
+    cut short keeps a digest of the whole, so two long references sharing
+    their start stay two transfers; one with nothing left is its digest."""
+    raw = str(raw)
+    text = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C").strip()
+    if text and len(text) <= REFERENCE_LENGTH:
+        return text
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    if not text:
+        return f"payos-{digest}"
+    return f"{text[: REFERENCE_LENGTH - 17]}~{digest}"
+
+
+def _transfer(order_code: int, amount: int, raw: str, currency: str = "VND") -> Transfer:
+    reference = reference_clean(raw)
+    return Transfer(
+        order_code=order_code,
+        amount=amount,
+        reference=reference,
+        currency=currency,
+        raw_reference="" if reference == raw else _escaped(str(raw))[:RAW_REFERENCE_LENGTH],
+    )
+
+
+def _escaped(text: str) -> str:
+    """Control characters written out (\\u0000), so JSONB takes the text."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch)[0] == "C" else ch for ch in text)

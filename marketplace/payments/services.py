@@ -263,10 +263,18 @@ def _transfer_record(attempt: PaymentAttempt, transfer: Transfer) -> None:
     known = {item.get("reference") for item in attempt.transfers}
     if transfer.reference in known:
         return
-    attempt.transfers = [
-        *attempt.transfers,
-        {"reference": transfer.reference, "amount": transfer.amount},
-    ]
+    entry = {"reference": transfer.reference, "amount": transfer.amount}
+    if transfer.raw_reference:
+        # the bank's reference had to be cleaned to be kept (control
+        # characters, too long): what it sent stays here for an operator
+        entry["raw_reference"] = transfer.raw_reference
+        logger.warning(
+            "payOS transfer for orderCode %s: bank reference %r kept as %r",
+            transfer.order_code,
+            transfer.raw_reference,
+            transfer.reference,
+        )
+    attempt.transfers = [*attempt.transfers, entry]
     attempt.amount_paid = sum(int(item["amount"]) for item in attempt.transfers)
     attempt.bank_reference = transfer.reference[:64]
     attempt.save(update_fields=["transfers", "amount_paid", "bank_reference", "updated_at"])
