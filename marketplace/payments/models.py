@@ -64,9 +64,12 @@ class PaymentAttempt(models.Model):
     bank_reference = models.CharField(_("mã giao dịch ngân hàng"), max_length=64, blank=True)
     transfers = models.JSONField(default=list, blank=True)  # [{reference, amount}]
     # Flagged money an operator sent back by hand (payOS does not refund):
-    # the bank reference of that transfer, and when it was recorded.
+    # every such transfer ([{reference, amount, at}]), their sum, and the
+    # last one's bank reference and time.
     refund_bank_reference = models.CharField(_("mã giao dịch hoàn tiền"), max_length=64, blank=True)
     refunded_at = models.DateTimeField(_("hoàn tiền lúc"), null=True, blank=True)
+    refunded_amount = models.PositiveBigIntegerField(_("đã hoàn (đồng)"), default=0)
+    refunds = models.JSONField(default=list, blank=True)
     order_number = models.CharField(max_length=128)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     currency = models.CharField(max_length=3, default="vnd")
@@ -125,6 +128,12 @@ class PaymentAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_number} {self.payment_intent_id or self.order_code} ({self.status})"
+
+    @property
+    def unsettled(self) -> int:
+        """Money received that is neither the order's nor sent back: not 0
+        means an operator has to act (refund it, or collect the rest)."""
+        return self.amount_paid - (self.amount if self.order_id else 0) - self.refunded_amount
 
     @property
     def delivery(self):

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
@@ -285,6 +285,18 @@ def _transfer_record(attempt: PaymentAttempt, transfer: Transfer) -> None:
             _("Nhận thêm %(amount)s đ (mã %(reference)s) cho đơn đã thanh toán.")
             % {"amount": transfer.amount, "reference": transfer.reference},
             keep_status=True,
+        )
+    elif attempt.status == Status.AMOUNT_MISMATCH:
+        # more money on one already flagged (maybe already refunded): the
+        # problem says what came in, so the operator reads today's sums
+        _mismatched(
+            attempt,
+            _("Nhận thêm %(amount)s đ (mã %(reference)s); tổng đã nhận %(total)s đ.")
+            % {
+                "amount": transfer.amount,
+                "reference": transfer.reference,
+                "total": attempt.amount_paid,
+            },
         )
 
 
@@ -611,21 +623,54 @@ def bank_transfers_expire(*, client: PayosClient | None, now: datetime | None = 
     return count
 
 
+def transfers_flagged(attempts):
+    """The VietQR attempts whose money is not settled: received, minus the
+    order's amount once placed, minus what operators sent back, is not 0
+    (late, short, over, extra on a paid order, money after a refund)."""
+    return attempts.filter(method=PaymentMethod.VIETQR).exclude(
+        amount_paid=(
+            Case(When(order__isnull=False, then=F("amount")), default=Value(0))
+            + F("refunded_amount")
+        )
+    )
+
+
 def bank_transfer_refund_record(
     *, attempt: PaymentAttempt, bank_reference: str, when: datetime | None = None
 ) -> PaymentAttempt:
     """Record that an operator sent flagged money back by bank transfer
-    (late, short, over, or for a basket already ordered): payOS does not
-    refund, so this is the shop's only trace of it. Once per attempt."""
+    (late, short, over, extra on a paid order, or for a basket already
+    ordered): payOS does not refund, so this is the shop's only trace of it.
+    Each refund sends back what is unsettled at that time; money arriving
+    after one is flagged again and takes another. With nothing unsettled,
+    it says so (`CheckoutRefused`)."""
     with transaction.atomic():
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.method != PaymentMethod.VIETQR or not attempt.amount_paid:
             raise CheckoutRefused(_("Lần thanh toán này chưa nhận tiền chuyển khoản."))
-        if attempt.refunded_at:
-            return attempt
-        if attempt.order_id and attempt.status == Status.SUCCEEDED and not attempt.problem:
+        outstanding = attempt.unsettled
+        if outstanding <= 0 and not attempt.refunds and attempt.order_id:
             raise CheckoutRefused(_("Đơn đã thanh toán đủ: hoàn tiền ở trang hoàn tiền của đơn."))
+        if outstanding <= 0:
+            raise CheckoutRefused(
+                _("Không còn khoản tiền nào cần hoàn: đã ghi hoàn %(amount)s đ (mã %(reference)s).")
+                % {"amount": attempt.refunded_amount, "reference": attempt.refund_bank_reference}
+            )
+        when = when or timezone.now()
         attempt.refund_bank_reference = bank_reference[:64]
-        attempt.refunded_at = when or timezone.now()
-        attempt.save(update_fields=["refund_bank_reference", "refunded_at", "updated_at"])
+        attempt.refunded_at = when
+        attempt.refunded_amount += outstanding
+        attempt.refunds = [
+            *attempt.refunds,
+            {"reference": bank_reference[:64], "amount": outstanding, "at": when.isoformat()},
+        ]
+        attempt.save(
+            update_fields=[
+                "refund_bank_reference",
+                "refunded_at",
+                "refunded_amount",
+                "refunds",
+                "updated_at",
+            ]
+        )
     return attempt

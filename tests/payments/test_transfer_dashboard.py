@@ -2,6 +2,7 @@
 with its payOS and bank references, flagged money refunded by hand, a paid
 order refunded by hand, and the producer's parcel shown as paid."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,3 +149,58 @@ def test_the_refund_page_records_a_vietqr_refund_with_its_bank_reference(
     )
     refund = order.refunds.get()
     assert refund.bank_reference == "FT26337000042" and refund.amount == order.total_incl_tax
+
+
+# -- flagged money is never hidden from operators (review finding 3)
+
+
+def _flagged(admin_client):
+    html = admin_client.get(reverse("payments-dashboard:transfers")).content.decode()
+    rows = admin_client.get(
+        reverse("payments-dashboard:transfers"), {"status": "amount_mismatch"}
+    ).content.decode()
+    banner = re.search(r'data-testid="transfers-flagged">(\d+)', html)
+    return (int(banner.group(1)) if banner else 0), rows.count('data-testid="transfer-row"')
+
+
+def test_extra_money_on_a_paid_order_counts_as_flagged(
+    admin_client, client, payos_client, payos_standin, hanoi_delivery
+):
+    attempt = _start(payos_client, hanoi_delivery)
+    _pay(client, payos_standin, attempt)
+    assert _flagged(admin_client) == (0, 0)
+    # when the buyer sends 50.000 đ more
+    _pay(client, payos_standin, attempt, amount=50000)
+    # then the operators' banner and filter show it, with a refund form
+    assert _flagged(admin_client) == (1, 1)
+    url = reverse("payments-dashboard:transfer-refund", args=[attempt.pk])
+    admin_client.post(url, {"bank_reference": "FTBACK50"})
+    attempt = PaymentAttempt.objects.get(pk=attempt.pk)
+    assert attempt.refund_bank_reference == "FTBACK50" and attempt.refunded_amount == 50000
+    assert _flagged(admin_client) == (0, 0)
+
+
+def test_money_after_a_recorded_refund_is_flagged_again_and_refunded_again(
+    admin_client, client, payos_client, payos_standin, hanoi_delivery
+):
+    short = _start(payos_client, hanoi_delivery)
+    _pay(client, payos_standin, short, amount=100000)
+    url = reverse("payments-dashboard:transfer-refund", args=[short.pk])
+    admin_client.post(url, {"bank_reference": "REFUND1"})
+    assert _flagged(admin_client)[0] == 0
+    # when the buyer sends the rest after the refund
+    _pay(client, payos_standin, short, amount=230000, late=True)
+    # then it is flagged again, its problem says what came in
+    assert _flagged(admin_client)[0] == 1
+    attempt = PaymentAttempt.objects.get(pk=short.pk)
+    assert "230000" in attempt.problem and "330000" in attempt.problem
+    # and a second refund is recorded, not answered with the first
+    answer = admin_client.post(url, {"bank_reference": "REFUND2"}, follow=True)
+    attempt = PaymentAttempt.objects.get(pk=short.pk)
+    assert attempt.refund_bank_reference == "REFUND2" and attempt.refunded_amount == 330000
+    assert [r["reference"] for r in attempt.refunds] == ["REFUND1", "REFUND2"]
+    assert _flagged(admin_client)[0] == 0
+    # a third, with nothing left to refund, says so
+    answer = admin_client.post(url, {"bank_reference": "REFUND3"}, follow=True)
+    assert "Không còn khoản tiền nào cần hoàn" in answer.content.decode()
+    assert PaymentAttempt.objects.get(pk=short.pk).refund_bank_reference == "REFUND2"

@@ -9,6 +9,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from marketplace.order.services import CheckoutRefused
 from marketplace.payments.client import PaymentsClient, StripeNotConfigured
 from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from marketplace.payments.refunds import refund_issue, refunded_units
-from marketplace.payments.services import bank_transfer_refund_record
+from marketplace.payments.services import bank_transfer_refund_record, transfers_flagged
 
 Order = get_model("order", "Order")
 
@@ -105,16 +106,18 @@ def transfer_list(request):
     orderCode and link id and the bank reference of the money."""
     status = request_params.choice(request.GET.get("status"), PaymentAttemptStatus.values)
     attempts = PaymentAttempt.objects.filter(method=PaymentMethod.VIETQR).select_related("order")
-    if status:
+    if status == PaymentAttemptStatus.AMOUNT_MISMATCH:
+        # every attempt whose money an operator has to settle, whatever
+        # its state (extra money on a paid order, money after a refund)
+        attempts = attempts.filter(
+            Q(status=status) | Q(pk__in=transfers_flagged(PaymentAttempt.objects).values("pk"))
+        )
+    elif status:
         attempts = attempts.filter(status=status)
     page = Paginator(attempts.order_by("-created_at"), TRANSFERS_PER_PAGE).get_page(
         request_params.page_number(request.GET.get("page"))
     )
-    flagged = PaymentAttempt.objects.filter(
-        method=PaymentMethod.VIETQR,
-        status=PaymentAttemptStatus.AMOUNT_MISMATCH,
-        refunded_at__isnull=True,
-    ).count()
+    flagged = transfers_flagged(PaymentAttempt.objects).count()
     return render(
         request,
         "payments/dashboard/transfer_list.html",
