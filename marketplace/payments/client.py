@@ -35,8 +35,9 @@ def webhook_event(*, payload: bytes, sig_header: str | None, secret: str) -> dic
         event = stripe.Webhook.construct_event(payload, sig_header, secret)
     except stripe.SignatureVerificationError as error:
         raise WebhookRefused(str(error)) from error
-    except (ValueError, TypeError, AttributeError) as error:
-        # signed but not a JSON event object (or not UTF-8)
+    except (ValueError, TypeError, AttributeError, RecursionError) as error:
+        # signed but not a JSON event object (or not UTF-8, or nested deeper
+        # than the JSON parser goes)
         raise WebhookRefused(f"not a Stripe event: {error}") from error
     data = event.to_dict()
     if not isinstance(data.get("type"), str):

@@ -170,8 +170,9 @@ class PayosClient:
         signature with the checksum key; `PayosWebhookRefused` otherwise."""
         try:
             data = self.sdk.webhooks.verify(body)
-        except (WebhookError, UnicodeDecodeError, TypeError, ValueError) as error:
-            raise PayosWebhookRefused(str(error)) from error
+        except (WebhookError, UnicodeDecodeError, TypeError, ValueError, RecursionError) as error:
+            # RecursionError: JSON nested deeper than the parser goes ("[" × 50 000)
+            raise PayosWebhookRefused(f"{type(error).__name__}: {error}") from error
         if data.code != "00":
             raise PayosWebhookRefused(f"webhook reports code {data.code!r}")
         # signed is not yet well-formed: a key leaked to a test tool may sign

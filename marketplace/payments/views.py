@@ -25,6 +25,17 @@ HANDLERS = {
 }
 
 
+def declared_length(request: HttpRequest) -> int | None:
+    """The body's Content-Length (0 without one), or None when it is not a
+    whole number: Django's `request.body` raises ValueError on "abc" or
+    "1e3" (runserver passes such a header on; gunicorn answers 400 itself),
+    so a webhook checks it before reading the body."""
+    declared = request.META.get("CONTENT_LENGTH")
+    if not declared:
+        return 0
+    return request_params.integer(declared.strip())
+
+
 @csrf_exempt  # Stripe cannot send a CSRF token; the signature stands in for it
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
@@ -35,6 +46,8 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     Stripe stops resending them; only our own failure answers 5xx, which
     Stripe retries for up to 3 days.
     """
+    if declared_length(request) is None:
+        return HttpResponseBadRequest("invalid webhook")
     try:
         event = webhook_event(
             payload=request.body,
@@ -104,7 +117,8 @@ def payos_webhook(request: HttpRequest) -> HttpResponse:
     we do not know such as payOS's confirm-webhook test, or money flagged
     for an operator), so payOS stops resending it.
     """
-    if int(request.headers.get("Content-Length") or 0) > PAYOS_WEBHOOK_MAX_BYTES:
+    length = declared_length(request)
+    if length is None or length > PAYOS_WEBHOOK_MAX_BYTES:
         return HttpResponseBadRequest("invalid webhook")
     try:
         transfer = PayosClient.from_settings().webhook_transfer(request.body)

@@ -64,3 +64,34 @@ def test_an_ignored_event_type_of_any_shape_is_acknowledged(webhook_secret):
     odd = event("charge.updated", {"id": "ch_1"})
     odd["data"] = "whatever"
     assert signed_post(Client(raise_request_exception=False), odd).status_code == 200
+
+
+# -- bodies that broke the parsers (issue 16, review findings 6 and 7)
+
+DEEP = "[" * 50_000  # 50 kB, under payOS's 64 kB cap: JSON's recursion limit
+
+
+def test_deeply_nested_json_is_a_400_on_both_webhooks(webhook_secret, payos_standin):
+    from django.urls import reverse
+
+    http = Client(raise_request_exception=False)
+    payos = http.post(reverse("payos-webhook"), data=DEEP, content_type="application/json")
+    stripe_signed = signed_post(http, DEEP)
+    stripe_unsigned = signed_post(http, DEEP, header=False)
+    assert (payos.status_code, stripe_signed.status_code, stripe_unsigned.status_code) == (
+        400,
+        400,
+        400,
+    )
+
+
+@pytest.mark.parametrize("length", ["abc", "1e3", "-1", " ", "9" * 30])
+def test_a_content_length_that_is_not_a_whole_number_is_a_400_not_a_500(
+    webhook_secret, payos_standin, length
+):
+    from django.urls import reverse
+
+    http = Client(raise_request_exception=False)
+    for url in (reverse("payos-webhook"), reverse("stripe-webhook")):
+        answer = http.post(url, data="{}", content_type="application/json", CONTENT_LENGTH=length)
+        assert answer.status_code == 400, (url, length)
