@@ -3,7 +3,9 @@
  * The page asks the shop (data-status-url), never payOS, every few seconds
  * what became of the transfer: once the order is placed (by payOS's webhook
  * or the return link) it moves to the thank-you page by itself; when the
- * time runs out or the amount did not match, it says so. Without
+ * time runs out, the QR is cancelled or the amount did not match, it says
+ * so and stops asking, as it does when the shop no longer knows the request
+ * (404: the session is gone). Without
  * JavaScript the shopper can reload the page, which shows the same. */
 (function () {
     "use strict";
@@ -65,19 +67,26 @@
             credentials: "same-origin",
             headers: { "Accept": "application/json" },
         }).then(function (response) {
+            if (response.status === 404 || response.status === 403) {
+                return { status: "gone" };  // not this session's (any more): stop
+            }
             return response.ok ? response.json() : null;
         }).then(function (body) {
             if (!body) {
-                window.setTimeout(poll, 5000);
+                window.setTimeout(poll, 5000);  // the shop erred for a moment
             } else if (body.status === "paid" && body.redirect) {
                 done = true;
                 window.location.assign(body.redirect);
-            } else if (body.status === "expired" || body.status === "cancelled") {
+            } else if (body.status === "pending") {
+                window.setTimeout(poll, 2000);
+            } else if (body.status === "expired") {
                 ended(page.getAttribute("data-expired-message"));
+            } else if (body.status === "cancelled") {
+                ended(page.getAttribute("data-cancelled-message"));
             } else if (body.status === "amount_mismatch") {
                 ended(page.getAttribute("data-mismatch-message"));
             } else {
-                window.setTimeout(poll, 2000);
+                ended(page.getAttribute("data-gone-message"));  // any other end
             }
         }, function () {
             window.setTimeout(poll, 5000);  // offline for a moment: keep waiting

@@ -251,3 +251,13 @@ def test_the_qr_page_speaks_english_to_an_english_visitor(client, khan, payos_st
         assert english in html
     for vietnamese in ("Số tài khoản", "Nội dung chuyển khoản", "Chép", "Mở ứng dụng ngân hàng"):
         assert vietnamese not in html
+
+
+def test_a_cancelled_qr_page_says_cancelled_not_expired(client, khan, payos_standin):
+    _add(client, khan)
+    _choose_vietqr(client)
+    attempt = PaymentAttempt.objects.get()
+    PaymentAttempt.objects.update(status="cancelled")
+    html = client.get(reverse("checkout:vietqr", args=[attempt.order_code])).content.decode()
+    ended = re.search(r'data-testid="vietqr-ended">(.*?)</p>', html).group(1)
+    assert "Mã QR đã bị huỷ" in ended and "hết hạn" not in ended
