@@ -12,10 +12,11 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="payments.bank_transfers_expire")
 def bank_transfers_expire_task() -> int:
-    """Cancel VietQR requests whose time ran out and release their baskets,
-    so no basket stays frozen past its QR. Without payOS keys (switched off
-    after requests were made) the requests still end here; payOS lets them
-    lapse at their own expiry."""
+    """End VietQR requests whose time ran out and release their baskets,
+    once payOS confirms they took no money (money they took is fulfilled;
+    one payOS could not be asked about is tried again next minute). Without
+    payOS keys (switched off after requests were made) the requests end
+    here; payOS lets them lapse at their own expiry."""
     try:
         client = PayosClient.from_settings()
     except PayosNotConfigured:
