@@ -27,3 +27,15 @@ def test_server_error_shows_our_500_without_a_traceback(db):
     assert response.status_code == 500
     assert "Đã có lỗi xảy ra" in html
     assert "Traceback" not in html and "RuntimeError" not in html
+
+
+def test_a_stale_form_shows_our_403_not_djangos_english_page(db):
+    """A form posted with a missing or stale CSRF token (a page left open
+    while the visitor signed in or out in another tab, as on the VietQR
+    page's cancel button) got Django's English "CSRF verification failed"."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/shop/basket/", {"form-TOTAL_FORMS": "0"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Biểu mẫu đã cũ" in html and "Không có gì bị thay đổi" in html
+    assert "CSRF verification failed" not in html and "Traceback" not in html
