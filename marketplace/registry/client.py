@@ -3,43 +3,57 @@
 Outside systems sit behind a `client.py` (design.md §8.5): services receive
 a client with a `source` and an `iter_pages()` method and never open a
 socket themselves. That keeps the sync logic identical whether it reads the
-national API, the stand-in server on loopback, or a snapshot file, and it
-keeps retries, back-off and politeness in one place.
+national API, the stand-in server on loopback, or a snapshot file.
 
-Only the standard library is used (no `requests`), and nothing here imports
-Django, so the stand-in server and benchmark scripts can share it.
+The HTTP itself is urllib3's: its `PoolManager` keeps connections and its
+`Retry` retries timeouts, dropped connections, HTTP 5xx and 429, honouring
+`Retry-After`. What is left here is ours: the registry's paging, politeness
+(one User-Agent, a minimum interval, an injectable `sleep`), checking what
+came back, and the photo rules. Nothing here imports Django, so the stand-in
+server and benchmark scripts can share it.
 
 Product photos come through the same door (`fetch_image`). A record's image
 URL is outside input, so it is fetched only over http(s), only from the
 registry's own host (or hosts an operator allows), with the type and size
-checked before the body is kept; redirects are checked the same way. That
-stops a record from making the sync read `file://` paths or knock on
-internal services (SSRF). Whether the bytes really are that kind of image
-is checked by the caller with Pillow, which this module does not import.
+checked before the body is kept; each redirect is checked the same way
+before it is followed. That stops a record from making the sync read
+`file://` paths or knock on internal services (SSRF). Whether the bytes
+really are that kind of image is checked by the caller with Pillow, which
+this module does not import.
 """
 
 from __future__ import annotations
 
-import email.utils
+import functools
 import gzip
-import http.client
 import json
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+
+import urllib3
+from urllib3.exceptions import (
+    HTTPError,
+    InvalidHeader,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+)
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
+from urllib3.util.retry import Retry
 
 USER_AGENT = "ocop-marketplace-sync/1.0"
 PRODUCT_INFO_PATH = "/v1/public/product-info/"
 RETRY_AFTER_CAP = 30.0
 RETRYABLE_STATUSES = frozenset({429}) | frozenset(range(500, 600))
 IMAGE_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+IMAGE_ACCEPT = ", ".join(sorted(IMAGE_CONTENT_TYPES))
+# As many hops as urllib's own redirect handler allowed; each one is checked.
+MAX_IMAGE_REDIRECTS = 10
 
 
 class RegistryUnavailable(Exception):
@@ -113,7 +127,7 @@ def image_url_resolve(url: str, *, base_url: str, extra_hosts: Iterable[str] = (
     url = url.strip()
     if any(ord(ch) < 0x20 or ch == "\x7f" for ch in url) or _NOT_IN_URLS.search(url):
         raise ImageRefused(f"không phải URL: {url[:80]!r} (not a URL)")
-    # Vietnamese file names and spaces arrive unencoded; http.client sends ASCII only.
+    # Vietnamese file names and spaces arrive unencoded; HTTP request lines are ASCII only.
     url = urllib.parse.quote(url, safe=_URL_SAFE)
     absolute = urllib.parse.urljoin(base_url.rstrip("/") + "/", url)
     try:
@@ -145,45 +159,46 @@ def image_url_resolve(url: str, *, base_url: str, extra_hosts: Iterable[str] = (
     )
 
 
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows a photo's redirect only to a URL the same rule allows."""
+class _PatientRetry(Retry):
+    """urllib3's `Retry`, waiting the way the sync must.
 
-    def __init__(self, check: Callable[[str], str]) -> None:
-        super().__init__()
-        self._check = check
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        self._check(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class _RetryableError(Exception):
-    """A failure worth another attempt, with the server's wait hint if any."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a `Retry-After` header (seconds or HTTP date), capped at 30 s.
-
-    The cap stops a misbehaving server from parking a sync worker for hours.
+    Two things differ, and both are ours: every wait goes through `pause`
+    (the client's injectable `sleep` and its minimum interval), so tests
+    record waits instead of taking them; and the first retry already waits
+    `backoff_factor` (urllib3 would retry at once), so a struggling
+    registry gets 0.5, 1, 2 s of rest. A `Retry-After` hint replaces the
+    back-off, capped at `RETRY_AFTER_CAP` seconds so a misbehaving server
+    cannot park a sync worker for hours; a garbled hint is ignored rather
+    than failing the crawl.
     """
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
+
+    RETRY_AFTER_STATUS_CODES = RETRYABLE_STATUSES
+
+    def __init__(self, *args: Any, pause: Callable[[float], None] = time.sleep, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.pause = pause
+
+    def new(self, **kwargs: Any) -> _PatientRetry:
+        return super().new(pause=self.pause, **kwargs)
+
+    def sleep(self, response: urllib3.BaseHTTPResponse | None = None) -> None:
         try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return min(max(seconds, 0.0), RETRY_AFTER_CAP)
+            hint = self.get_retry_after(response) if response is not None else None
+        except InvalidHeader:  # a garbled hint is no hint
+            hint = None
+        if hint is None:
+            self.pause(self.get_backoff_time() or self.backoff_factor)
+        else:
+            self.pause(min(hint, RETRY_AFTER_CAP))
+
+
+def _why(error: BaseException | None, timeout: float) -> str:
+    """The last error of a request, said the way sync runs report it."""
+    if isinstance(error, NewConnectionError | ProtocolError):
+        return f"connection failed: {error}"
+    if isinstance(error, Urllib3Timeout):
+        return f"timed out after {timeout} s"
+    return f"{type(error).__name__}: {error}"
 
 
 def parse_page(payload: Any, *, url: str) -> RegistryPage:
@@ -213,9 +228,11 @@ class RegistryClient:
     """Reads the national OCOP public API page by page, politely and patiently.
 
     Transient failures (timeouts, dropped connections, HTTP 5xx and 429) are
-    retried with exponential back-off; anything still failing raises
-    `RegistryUnavailable` so the caller knows the crawl is incomplete.
-    `sleep` is injectable so tests can observe the waits without taking them.
+    retried by urllib3 with exponential back-off (see `_PatientRetry`); a
+    redirect counts as one of the `max_retries`. Anything still failing
+    raises `RegistryUnavailable` so the caller knows the crawl is incomplete.
+    `sleep` and `clock` are injectable so tests can observe the waits
+    without taking them.
     """
 
     def __init__(
@@ -244,7 +261,7 @@ class RegistryClient:
         self._sleep = sleep
         self._clock = clock
         self._last_request_at: float | None = None
-        self._image_openers: dict[tuple[str, ...], urllib.request.OpenerDirector] = {}
+        self._http = urllib3.PoolManager()
 
     def __repr__(self) -> str:
         return f"RegistryClient({self.base_url!r})"
@@ -273,23 +290,23 @@ class RegistryClient:
             url = page.next_url
 
     def fetch_page(self, url: str) -> RegistryPage:
-        """Fetch and check one page, retrying transient failures."""
-        last_error: Exception | None = None
-        for attempt in range(self.max_retries + 1):
-            self._wait_for_turn()
-            try:
-                return parse_page(self._get_json(url), url=url)
-            except _RetryableError as exc:
-                last_error = exc
-                if attempt == self.max_retries:
-                    break
-                delay = self.backoff * 2**attempt
-                if exc.retry_after is not None:
-                    delay = exc.retry_after
-                self._sleep(delay)
-        raise RegistryUnavailable(
-            f"{url}: gave up after {self.max_retries + 1} attempts; last error: {last_error}"
-        )
+        """Fetch and check one page; only a 2xx answer of JSON in the registry's
+        shape (`parse_page`) is a page."""
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise RegistryUnavailable(f"{url}: only http and https URLs are fetched")
+
+        def gave_up(why: str) -> Exception:
+            return RegistryUnavailable(
+                f"{url}: gave up after {self.max_retries + 1} attempts; last error: {why}"
+            )
+
+        response = self._get(url, accept="application/json", gave_up=gave_up)
+        if not 200 <= response.status < 300:
+            raise RegistryUnavailable(f"{url}: HTTP {response.status} {response.reason}")
+        try:
+            return parse_page(json.loads(response.data), url=url)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RegistryUnavailable(f"{url}: invalid JSON ({exc})") from exc
 
     def fetch_image(
         self, url: str, *, max_bytes: int, extra_hosts: Iterable[str] = ()
@@ -297,74 +314,86 @@ class RegistryClient:
         """Fetch one photo a record names, with its checks (`image_url_resolve`,
         `IMAGE_CONTENT_TYPES`, at most `max_bytes`), retrying transient failures.
 
-        Raises `ImageRefused` for what asking again would not change, and
-        `ImageUnavailable` when the retries ran out.
+        urllib3 is not left to follow redirects: each `Location` must pass
+        `image_url_resolve` before it is asked for. Raises `ImageRefused` for
+        what asking again would not change, and `ImageUnavailable` when the
+        retries ran out.
         """
         extra_hosts = tuple(extra_hosts)
 
         def check(target: str) -> str:
             return image_url_resolve(target, base_url=self.base_url, extra_hosts=extra_hosts)
 
-        absolute = check(url)
-        if extra_hosts not in self._image_openers:
-            self._image_openers[extra_hosts] = urllib.request.build_opener(_CheckedRedirects(check))
-        opener = self._image_openers[extra_hosts]
-        last_error: Exception | None = None
-        for attempt in range(self.max_retries + 1):
-            self._wait_for_turn()
-            try:
-                return self._get_image(absolute, max_bytes=max_bytes, opener=opener)
-            except _RetryableError as exc:
-                last_error = exc
-                if attempt == self.max_retries:
-                    break
-                delay = self.backoff * 2**attempt
-                if exc.retry_after is not None:
-                    delay = exc.retry_after
-                self._sleep(delay)
-        raise ImageUnavailable(
-            f"không tải được ảnh sau {self.max_retries + 1} lần: {last_error} "
-            "(photo unavailable, will retry)"
-        )
+        def gave_up(why: str) -> Exception:
+            return ImageUnavailable(
+                f"không tải được ảnh sau {self.max_retries + 1} lần: {why} "
+                "(photo unavailable, will retry)"
+            )
 
-    def _get_image(
-        self, url: str, *, max_bytes: int, opener: urllib.request.OpenerDirector
-    ) -> FetchedImage:
-        """One GET of a photo through `opener` (its redirects checked); reads
-        at most `max_bytes` + 1 bytes."""
-        request = urllib.request.Request(  # noqa: S310 (scheme and host checked by `check`)
-            url,
-            headers={"User-Agent": USER_AGENT, "Accept": ", ".join(sorted(IMAGE_CONTENT_TYPES))},
+        get = functools.partial(
+            self._get, accept=IMAGE_ACCEPT, gave_up=gave_up, redirect=False, preload_content=False
         )
-        try:
-            with opener.open(request, timeout=self.timeout) as response:
-                content_type = response.headers.get_content_type()
-                if content_type not in IMAGE_CONTENT_TYPES:
-                    raise ImageRefused(
-                        f"kiểu tệp {content_type} không được nhận (content type not allowed)"
-                    )
-                declared = response.headers.get("Content-Length", "")
-                if declared.strip().isascii() and declared.strip().isdecimal():
-                    if int(declared) > max_bytes:
-                        raise ImageRefused(_too_big(int(declared), max_bytes))
+        target = check(url)
+        response = get(target)
+        for _hop in range(MAX_IMAGE_REDIRECTS):
+            if not (location := response.get_redirect_location()):
+                break
+            response.close()
+            target = check(urllib.parse.urljoin(target, location))
+            response = get(target)
+        # Closed, not pooled: a refused body is left unread on its connection.
+        with response:
+            if not 200 <= response.status < 300:
+                raise ImageRefused(
+                    f"máy chủ ảnh trả lời HTTP {response.status} (HTTP {response.status})"
+                )
+            content_type = response.headers.get("Content-Type", "").partition(";")[0]
+            content_type = content_type.strip().lower()
+            if content_type not in IMAGE_CONTENT_TYPES:
+                raise ImageRefused(
+                    f"kiểu tệp {content_type} không được nhận (content type not allowed)"
+                )
+            declared = response.headers.get("Content-Length", "").strip()
+            if declared.isascii() and declared.isdecimal() and int(declared) > max_bytes:
+                raise ImageRefused(_too_big(int(declared), max_bytes))
+            try:
                 body = response.read(max_bytes + 1)
-                if len(body) > max_bytes:
-                    raise ImageRefused(_too_big(None, max_bytes))
-                return FetchedImage(url=response.geturl(), content_type=content_type, body=body)
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if exc.code in RETRYABLE_STATUSES:
-                retry_after = parse_retry_after(exc.headers.get("Retry-After"))
-                raise _RetryableError(
-                    f"HTTP {exc.code} {exc.reason}", retry_after=retry_after
-                ) from exc
-            raise ImageRefused(f"máy chủ ảnh trả lời HTTP {exc.code} (HTTP {exc.code})") from exc
-        except urllib.error.URLError as exc:
-            raise _RetryableError(f"connection failed: {exc.reason}") from exc
-        except TimeoutError as exc:
-            raise _RetryableError(f"timed out after {self.timeout} s") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise _RetryableError(f"{type(exc).__name__}: {exc}") from exc
+            except HTTPError as exc:
+                raise gave_up(_why(exc, self.timeout)) from exc
+            if len(body) > max_bytes:
+                raise ImageRefused(_too_big(None, max_bytes))
+            return FetchedImage(url=target, content_type=content_type, body=body)
+
+    def _get(
+        self, url: str, *, accept: str, gave_up: Callable[[str], Exception], **options: Any
+    ) -> urllib3.BaseHTTPResponse:
+        """One GET with urllib3's retries: the answer, unless the retries ran out
+        on a transient failure, which raises `gave_up(last error)`."""
+        self._wait_for_turn()
+        retries = _PatientRetry(
+            total=self.max_retries,
+            status_forcelist=RETRYABLE_STATUSES,
+            backoff_factor=self.backoff,
+            raise_on_status=False,
+            pause=self._pause_between_attempts,
+        )
+        headers = {"User-Agent": USER_AGENT, "Accept": accept}
+        try:
+            response = self._http.request(
+                "GET", url, headers=headers, retries=retries, timeout=self.timeout, **options
+            )
+        except HTTPError as exc:  # MaxRetryError among them: its `reason` is the last error
+            last_error = exc.reason if isinstance(exc, MaxRetryError) else exc
+            raise gave_up(_why(last_error, self.timeout)) from exc
+        if response.status in RETRYABLE_STATUSES:
+            response.close()
+            raise gave_up(f"HTTP {response.status} {response.reason}")
+        return response
+
+    def _pause_between_attempts(self, seconds: float) -> None:
+        """Retry's wait (back-off or `Retry-After`), then our own spacing."""
+        self._sleep(seconds)
+        self._wait_for_turn()
 
     def _wait_for_turn(self) -> None:
         """Keep consecutive requests at least `min_interval` seconds apart."""
@@ -373,35 +402,6 @@ class RegistryClient:
             if elapsed < self.min_interval:
                 self._sleep(self.min_interval - elapsed)
         self._last_request_at = self._clock()
-
-    def _get_json(self, url: str) -> Any:
-        """One HTTP GET; sorts failures into retryable and final ones."""
-        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-            raise RegistryUnavailable(f"{url}: only http and https URLs are fetched")
-        request = urllib.request.Request(  # noqa: S310 (scheme checked just above)
-            url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read()
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if exc.code in RETRYABLE_STATUSES:
-                retry_after = parse_retry_after(exc.headers.get("Retry-After"))
-                raise _RetryableError(
-                    f"HTTP {exc.code} {exc.reason}", retry_after=retry_after
-                ) from exc
-            raise RegistryUnavailable(f"{url}: HTTP {exc.code} {exc.reason}") from exc
-        except urllib.error.URLError as exc:
-            raise _RetryableError(f"connection failed: {exc.reason}") from exc
-        except TimeoutError as exc:
-            raise _RetryableError(f"timed out after {self.timeout} s") from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise _RetryableError(f"{type(exc).__name__}: {exc}") from exc
-        try:
-            return json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RegistryUnavailable(f"{url}: invalid JSON ({exc})") from exc
 
 
 def _too_big(size: int | None, max_bytes: int) -> str:

@@ -4,21 +4,23 @@ Every test goes over real HTTP on loopback to the stand-in registry; only
 `sleep` is injected, so back-off waits are recorded instead of taken.
 """
 
+import email.utils
 import gzip
 import json
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 
 from marketplace.registry.client import (
     USER_AGENT,
+    ImageRefused,
+    ImageUnavailable,
     RegistryClient,
     RegistryPage,
     RegistryUnavailable,
     SnapshotFileClient,
     parse_page,
-    parse_retry_after,
 )
 from marketplace.registry.demo.build_snapshot import build_scaled_records
 from marketplace.registry.standin import StandinServer
@@ -318,13 +320,46 @@ def test_relative_next_link_is_resolved():
     assert page.next_url == "http://registry.test/v1/public/product-info/?page=2"
 
 
-def test_retry_after_accepts_an_http_date():
-    # given a Retry-After header as a date 10 s ahead
-    now = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
-    header = (now + timedelta(seconds=10)).strftime("%a, %d %b %Y %H:%M:%S GMT")
-    # then it means a 10 s wait; garbage means no hint
-    assert parse_retry_after(header, now=now) == 10.0
-    assert parse_retry_after("soon") is None
+def test_retry_after_accepts_an_http_date_and_ignores_garbage(registry, sleep):
+    # given a busy photo server: one hint is a date 10 s ahead, the other is garbled
+    ahead = email.utils.formatdate(time.time() + 10, usegmt=True)
+    registry.set_media("/media/busy.jpg", b"busy", status=503, headers={"Retry-After": ahead})
+    registry.set_media("/media/odd.jpg", b"busy", status=503, headers={"Retry-After": "soon"})
+    client = RegistryClient(registry.url, max_retries=1, backoff=0.5, sleep=sleep)
+    # when the client asks for each
+    for path in ("/media/busy.jpg", "/media/odd.jpg"):
+        with pytest.raises(ImageUnavailable, match="HTTP 503"):
+            client.fetch_image(path, max_bytes=1000)
+    # then it waited until that date (a header holds whole seconds), then its own back-off
+    assert len(sleep.calls) == 2
+    assert 8.5 < sleep.calls[0] <= 10.0
+    assert sleep.calls[1] == 0.5
+
+
+def test_a_photo_redirect_on_the_registrys_host_is_followed(registry, sleep):
+    # given a photo that moved twice within the registry's host, relatively and absolutely
+    registry.set_media("/media/old.jpg", b"", status=301, headers={"Location": "/media/mid.jpg"})
+    registry.set_media(
+        "/media/mid.jpg", b"", status=302, headers={"Location": f"{registry.url}/media/new.jpg"}
+    )
+    registry.set_media("/media/new.jpg", b"photo-bytes")
+    client = RegistryClient(registry.url, sleep=sleep)
+    # when the client fetches it
+    image = client.fetch_image("/media/old.jpg", max_bytes=1000)
+    # then it arrives from where it now lives
+    assert (image.url, image.body) == (f"{registry.url}/media/new.jpg", b"photo-bytes")
+    assert registry.media_log == ["/media/old.jpg", "/media/mid.jpg", "/media/new.jpg"]
+
+
+def test_a_photo_redirecting_in_a_circle_is_refused(registry, sleep):
+    # given a photo that redirects to itself
+    registry.set_media("/media/loop.jpg", b"", status=302, headers={"Location": "/media/loop.jpg"})
+    client = RegistryClient(registry.url, sleep=sleep)
+    # when the client fetches it, then it gives up after a bounded number of hops
+    with pytest.raises(ImageRefused, match="HTTP 302"):
+        client.fetch_image("/media/loop.jpg", max_bytes=1000)
+    assert 2 <= len(registry.media_log) <= 11
+    assert sleep.calls == []
 
 
 def test_snapshot_file_client_reads_a_list(tmp_path, records):
