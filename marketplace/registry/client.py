@@ -5,10 +5,9 @@ a client with a `source` and an `iter_pages()` method and never open a
 socket themselves. That keeps the sync logic identical whether it reads the
 national API, the stand-in server on loopback, or a snapshot file.
 
-The HTTP itself is urllib3's: its `PoolManager` keeps connections and its
-`Retry` retries timeouts, dropped connections, HTTP 5xx and 429, honouring
-`Retry-After`. What is left here is ours: the registry's paging, politeness
-(one User-Agent, a minimum interval, an injectable `sleep`), checking what
+HTTP is urllib3's (pooled connections; retries with back-off and
+`Retry-After`). What is left here is ours: the registry's paging, politeness
+(our User-Agent, a minimum interval, an injectable `sleep`), checking what
 came back, and the photo rules. Nothing here imports Django, so the stand-in
 server and benchmark scripts can share it.
 
@@ -35,16 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import urllib3
-from urllib3.exceptions import (
-    HTTPError,
-    InvalidHeader,
-    MaxRetryError,
-    NewConnectionError,
-    ProtocolError,
-)
-from urllib3.exceptions import TimeoutError as Urllib3Timeout
-from urllib3.util.retry import Retry
+from urllib3 import BaseHTTPResponse, PoolManager, Retry
+from urllib3 import exceptions as http_errors
 
 USER_AGENT = "ocop-marketplace-sync/1.0"
 PRODUCT_INFO_PATH = "/v1/public/product-info/"
@@ -181,10 +172,10 @@ class _PatientRetry(Retry):
     def new(self, **kwargs: Any) -> _PatientRetry:
         return super().new(pause=self.pause, **kwargs)
 
-    def sleep(self, response: urllib3.BaseHTTPResponse | None = None) -> None:
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         try:
             hint = self.get_retry_after(response) if response is not None else None
-        except InvalidHeader:  # a garbled hint is no hint
+        except http_errors.InvalidHeader:  # a garbled hint is no hint
             hint = None
         if hint is None:
             self.pause(self.get_backoff_time() or self.backoff_factor)
@@ -194,9 +185,9 @@ class _PatientRetry(Retry):
 
 def _why(error: BaseException | None, timeout: float) -> str:
     """The last error of a request, said the way sync runs report it."""
-    if isinstance(error, NewConnectionError | ProtocolError):
+    if isinstance(error, http_errors.NewConnectionError | http_errors.ProtocolError):
         return f"connection failed: {error}"
-    if isinstance(error, Urllib3Timeout):
+    if isinstance(error, http_errors.TimeoutError):
         return f"timed out after {timeout} s"
     return f"{type(error).__name__}: {error}"
 
@@ -261,25 +252,20 @@ class RegistryClient:
         self._sleep = sleep
         self._clock = clock
         self._last_request_at: float | None = None
-        self._http = urllib3.PoolManager()
+        self._http = PoolManager()
 
     def __repr__(self) -> str:
         return f"RegistryClient({self.base_url!r})"
 
-    def first_page_url(self) -> str:
-        """The crawl's starting URL: page 1, with `page_size` when one was asked for."""
-        query: dict[str, int] = {"page": 1}
-        if self.page_size is not None:
-            query["page_size"] = self.page_size
-        return f"{self.base_url}{PRODUCT_INFO_PATH}?{urllib.parse.urlencode(query)}"
-
     def iter_pages(self) -> Iterator[RegistryPage]:
-        """Yield every page by following `next` links from page 1.
+        """Yield every page by following `next` links from page 1 (with
+        `page_size` when one was asked for; else the registry's own).
 
         A `next` link that points back to a page already read would loop for
         ever, so it is reported as an unusable registry instead.
         """
-        url: str | None = self.first_page_url()
+        query = {"page": 1} | ({"page_size": self.page_size} if self.page_size else {})
+        url: str | None = f"{self.base_url}{PRODUCT_INFO_PATH}?{urllib.parse.urlencode(query)}"
         seen: set[str] = set()
         while url:
             if url in seen:
@@ -358,7 +344,7 @@ class RegistryClient:
                 raise ImageRefused(_too_big(int(declared), max_bytes))
             try:
                 body = response.read(max_bytes + 1)
-            except HTTPError as exc:
+            except http_errors.HTTPError as exc:
                 raise gave_up(_why(exc, self.timeout)) from exc
             if len(body) > max_bytes:
                 raise ImageRefused(_too_big(None, max_bytes))
@@ -366,7 +352,7 @@ class RegistryClient:
 
     def _get(
         self, url: str, *, accept: str, gave_up: Callable[[str], Exception], **options: Any
-    ) -> urllib3.BaseHTTPResponse:
+    ) -> BaseHTTPResponse:
         """One GET with urllib3's retries: the answer, unless the retries ran out
         on a transient failure, which raises `gave_up(last error)`."""
         self._wait_for_turn()
@@ -382,8 +368,9 @@ class RegistryClient:
             response = self._http.request(
                 "GET", url, headers=headers, retries=retries, timeout=self.timeout, **options
             )
-        except HTTPError as exc:  # MaxRetryError among them: its `reason` is the last error
-            last_error = exc.reason if isinstance(exc, MaxRetryError) else exc
+        except http_errors.HTTPError as exc:
+            # A MaxRetryError names the last error as its `reason`.
+            last_error = exc.reason if isinstance(exc, http_errors.MaxRetryError) else exc
             raise gave_up(_why(last_error, self.timeout)) from exc
         if response.status in RETRYABLE_STATUSES:
             response.close()
