@@ -172,6 +172,15 @@ class _PatientRetry(Retry):
     def new(self, **kwargs: Any) -> _PatientRetry:
         return super().new(pause=self.pause, **kwargs)
 
+    def increment(self, *args: Any, response: BaseHTTPResponse | None = None, **kwargs: Any):
+        # urllib3 reads a retried answer's body to its end to reuse the
+        # connection; a photo host that never ends its error body would hold
+        # the sync there for ever. Hang up instead: the status and headers
+        # (Retry-After) are all a retry needs.
+        if response is not None:
+            response.close()
+        return super().increment(*args, response=response, **kwargs)
+
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         try:
             hint = self.get_retry_after(response) if response is not None else None

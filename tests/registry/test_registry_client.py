@@ -7,6 +7,8 @@ Every test goes over real HTTP on loopback to the stand-in registry; only
 import email.utils
 import gzip
 import json
+import socket
+import threading
 import time
 from datetime import date
 
@@ -417,3 +419,60 @@ def test_unreadable_snapshot_raises_registry_unavailable(tmp_path):
     for path in (tmp_path / "missing.json", wrong):
         with pytest.raises(RegistryUnavailable, match=path.name):
             list(SnapshotFileClient(path).iter_pages())
+
+
+class _EndlessErrorBody:
+    """A photo host that answers 503 and then dribbles its body forever: a
+    chunk every 0.2 s, always inside the client's read timeout."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self._listener.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # closed by `close()`
+            threading.Thread(target=self._dribble, args=(conn,), daemon=True).start()
+
+    def _dribble(self, conn: socket.socket) -> None:
+        head = (
+            b"HTTP/1.1 503 Busy\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(head)
+                deadline = time.monotonic() + 40
+                while not self._stop.is_set() and time.monotonic() < deadline:
+                    conn.sendall(b"1\r\nx\r\n")
+                    time.sleep(0.2)
+            except OSError:
+                return  # the client hung up, as it should
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()
+
+
+def test_an_endless_error_body_on_a_photo_is_never_read(sleep):
+    # given a photo host that answers 503 with a body that never ends
+    host = _EndlessErrorBody()
+    try:
+        client = RegistryClient(host.url, max_retries=2, backoff=0.5, timeout=2, sleep=sleep)
+        started = time.monotonic()
+        # when the client fetches a photo from it
+        with pytest.raises(ImageUnavailable, match="HTTP 503"):
+            client.fetch_image("/media/slow.jpg", max_bytes=1000)
+        # then it gave up after its retries without reading the body to its end
+        assert time.monotonic() - started < 15
+        assert sleep.calls == [0.5, 1.0]
+    finally:
+        host.close()
