@@ -1,5 +1,6 @@
-"""Write services for the CMS: the three promotional sections under the home
-page, and who may write and publish in them.
+"""Write services for the CMS: the home page as the root of the default
+site, the three promotional sections under it, and who may write and
+publish in them.
 
 Organizers (ban tổ chức hội chợ, sự kiện) draft fairs and events; nothing
 they write goes live until a moderator approves it through the workflow.
@@ -7,21 +8,25 @@ Moderators (ban kiểm duyệt) may edit and publish everywhere under the home
 page. Operators are superusers and need no group.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_noop
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.models import Site as WagtailSite
 
-from cms.models import CraftVillageIndexPage, EventIndexPage, FairIndexPage
+from cms.models import CraftVillageIndexPage, EventIndexPage, FairIndexPage, HomePage
 
 # Group names stay in English in code and data: they are keys other code and
 # the docs look up, while the admin shows them as they are.
@@ -51,6 +56,55 @@ MEDIA_PERMISSIONS = (
 # No `publish`: organizers' pages go live only through moderation.
 ORGANIZER_PAGE_PERMISSIONS = ("add", "change")
 MODERATOR_PAGE_PERMISSIONS = ("add", "change", "publish", "lock", "unlock")
+
+
+def _tree_root_ensure() -> Page:
+    """Wagtail's tree root, recreated if a database flush removed it along
+    with the default locale that Wagtail's migrations create."""
+    root = Page.get_first_root_node()
+    if root is None:
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        locale, _ = Locale.objects.get_or_create(language_code=language)
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
+def home_page_ensure() -> HomePage:
+    """Make our HomePage the root of the default Wagtail site.
+
+    Wagtail's first migration creates a placeholder "Welcome" page; it is
+    replaced so `/` renders the marketplace home.
+    """
+    home = HomePage.objects.first()
+    if home is None:
+        root = _tree_root_ensure()
+        home = HomePage(
+            title="Chợ OCOP",
+            slug="trang-chu",
+            hero_title="Đặc sản OCOP, chính hãng từ làng nghề và hợp tác xã",
+            hero_text=(
+                "Gạo, sữa, gốm, lụa và hàng thủ công đạt chứng nhận OCOP 3–5 sao, "
+                "mua trực tiếp từ chủ thể sản xuất."
+            ),
+        )
+        root.add_child(instance=home)
+    site = WagtailSite.objects.filter(is_default_site=True).first()
+    if site is None:
+        WagtailSite.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Chợ OCOP",
+        )
+    elif site.root_page_id != home.pk:
+        old_root = site.root_page
+        site.root_page = home
+        site.site_name = "Chợ OCOP"
+        site.save()
+        if old_root.specific_class is Page and not old_root.get_children().exists():
+            old_root.delete()
+    return home
 
 
 def _section_ensure(home: Page, model, title: str, slug: str) -> tuple[Page, bool]:
@@ -122,8 +176,6 @@ def cms_sections_ensure() -> dict:
     Returns the section pages (`fairs`, `events`, `villages`), the groups
     (`organizers`, `moderators`), the `workflow`, and `created`: the names
     of what this call created."""
-    from marketplace.core.services import home_page_ensure
-
     home = home_page_ensure()
     result: dict = {"home": home, "created": []}
     for key, model, title, slug in SECTIONS:

@@ -8,7 +8,7 @@ from modelsearch.index import get_indexed_models
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from marketplace.core.services import demo_site_setup
+from marketplace.demo.services import demo_site_setup
 from search.client import opensearch_client
 from search.indexing import ALIAS
 

@@ -115,6 +115,8 @@ LOCAL_APPS = [
     "marketplace.outbox",
     "marketplace.pagecache",
     "cms",
+    # seeds `make run`; on top of every room above, imported by none
+    "marketplace.demo",
 ]
 
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

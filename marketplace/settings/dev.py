@@ -17,5 +17,5 @@ WHITENOISE_USE_FINDERS = True
 # The dashboard's "sync now" reads the bundled Hanoi snapshot; `make run`
 # first syncs it through the stand-in registry over HTTP.
 REGISTRY_URL = env(
-    "REGISTRY_URL", default=str(BASE_DIR / "marketplace/registry/demo/hanoi_snapshot.json")
+    "REGISTRY_URL", default=str(BASE_DIR / "marketplace/demo/data/hanoi_snapshot.json")
 )

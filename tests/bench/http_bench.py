@@ -184,8 +184,8 @@ def _catalogue_build(size: int, timings: dict) -> None:
     from django.test.utils import override_settings
     from django.utils import timezone
 
+    from marketplace.demo.build_snapshot import build_scaled_records
     from marketplace.registry import services as registry_services
-    from marketplace.registry.demo.build_snapshot import build_scaled_records
     from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
 
     with _timed(timings, "records_generate"):
@@ -221,11 +221,11 @@ def _prices_assign() -> None:
     from django.db import connection
     from oscar.core.loading import get_model
 
-    from marketplace.core import services as core_services
+    from marketplace.demo import services as demo_services
 
-    price = getattr(core_services, "_demo_price", None)
+    price = getattr(demo_services, "_demo_price", None)
     if price is None:
-        core_services.demo_prices_assign(with_images=False)
+        demo_services.demo_prices_assign(with_images=False)
         return
     StockRecord = get_model("partner", "StockRecord")
     # read before the COPY starts: the connection carries one at a time
@@ -258,8 +258,8 @@ def _pages_ensure(timings: dict) -> None:
     from django.db import transaction
     from django.test.utils import override_settings
 
-    from cms.services import cms_sections_ensure
-    from marketplace.core.services import demo_pages_ensure, home_page_ensure
+    from cms.services import cms_sections_ensure, home_page_ensure
+    from marketplace.demo.services import demo_pages_ensure
 
     with _timed(timings, "cms_pages_ensure"), override_settings(OPENSEARCH_URL=""):
         with transaction.atomic():

@@ -211,8 +211,8 @@ def _baseline_bulk_insert(records: list[dict]) -> float:
 
 
 def bench_sync(count: int) -> dict:
+    from marketplace.demo.build_snapshot import build_scaled_records
     from marketplace.registry.client import RegistryClient
-    from marketplace.registry.demo.build_snapshot import build_scaled_records
     from marketplace.registry.services import certificate_sync
 
     records = build_scaled_records(today=date.today(), count=count, seed=2020)
@@ -643,14 +643,12 @@ def main() -> None:
         print(f"Syncing {args.certificates} certificates…", file=sys.stderr)
         sync = report["registry_sync"] = bench_sync(args.certificates)
     if site_sections:
-        from marketplace.core.services import demo_prices_assign, home_page_ensure
+        from cms.services import cms_sections_ensure, home_page_ensure
+        from marketplace.demo.services import demo_pages_ensure, demo_prices_assign
 
         print("Pricing the synced products as their producers would…", file=sys.stderr)
         home_page_ensure()
         demo_prices_assign(with_images=False)
-        from cms.services import cms_sections_ensure
-        from marketplace.core.services import demo_pages_ensure
-
         cms_sections_ensure()
         demo_pages_ensure()
         try:

@@ -7,7 +7,7 @@ import pytest
 from wagtail.models import Page
 
 from catalogue.managers import today_in_vietnam
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 from tests.factories import certified_product_create
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from cms.models import (
     FairIndexPage,
     FairPage,
 )
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 
 
 def products_block(*, products=(), heading="Sản phẩm nổi bật", **query) -> dict:

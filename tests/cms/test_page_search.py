@@ -13,7 +13,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from cms.search import pages_search
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 from search.backends.resilient import BREAKER_KEY
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 from search.indexing import index_rebuild
 from tests.factories import certified_product_create
 

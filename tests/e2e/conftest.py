@@ -46,7 +46,7 @@ def live_demo(live_server, transactional_db):
     Each transactional test ends with a flush that also removes the rows
     Wagtail's migrations made; the demo setup recreates what it needs.
     """
-    from marketplace.core.services import demo_site_setup
+    from marketplace.demo.services import demo_site_setup
 
     demo_site_setup(operator_password="test-operator-pass")
     return live_server

@@ -6,7 +6,7 @@ import os
 import pytest
 from django.urls import reverse
 
-from marketplace.core import demo_data
+from marketplace.demo import content
 from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
 from tests.registry import decision_list_files as files
 
@@ -35,7 +35,7 @@ def test_an_operator_uploads_previews_and_confirms_a_decision_list(
     listing = files.operator_upload_list(tmp_path)
     base = live_demo.url
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    _sign_in(page, base, demo_data.OPERATOR_EMAIL, "test-operator-pass")
+    _sign_in(page, base, content.OPERATOR_EMAIL, "test-operator-pass")
 
     # when they choose the file on the sync page and upload it
     page.goto(base + reverse("registry-dashboard:sync-runs"))

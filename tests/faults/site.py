@@ -466,7 +466,7 @@ class Site:
             self.manage(
                 "shell",
                 "-c",
-                "from marketplace.core.services import demo_site_setup; "
+                "from marketplace.demo.services import demo_site_setup; "
                 "demo_site_setup(operator_password='faults-operator-pass', with_images=False)",
             )
 

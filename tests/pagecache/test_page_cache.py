@@ -11,7 +11,7 @@ from django.test import Client
 from oscar.core.loading import get_model
 
 from cms.models import FairIndexPage
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 from tests.cms.conftest import fair_add
 from tests.factories import certified_product_create
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cms.models import FairIndexPage
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 from marketplace.pagecache import chrome
 from tests.factories import certified_product_create
 

@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+from marketplace.demo.build_snapshot import build_scaled_records
 from marketplace.registry.client import (
     USER_AGENT,
     ImageRefused,
@@ -24,7 +25,6 @@ from marketplace.registry.client import (
     SnapshotFileClient,
     parse_page,
 )
-from marketplace.registry.demo.build_snapshot import build_scaled_records
 from marketplace.registry.standin import StandinServer
 
 TODAY = date(2026, 11, 28)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.registry.demo.build_snapshot import build_scaled_records
+from marketplace.demo.build_snapshot import build_scaled_records
+from marketplace.demo.content import SNAPSHOT_PATH
 from marketplace.registry.standin import MALFORMATIONS, Faults, StandinServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -293,11 +294,12 @@ def test_set_records_replaces_the_snapshot(registry, records):
 
 
 def test_cli_serves_the_demo_snapshot_and_stops_on_ctrl_c():
-    # given the CLI started with faults, with no usable Django settings at all
+    # given the CLI started on the demo snapshot with faults, with no usable
+    # Django settings at all
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "no.such.settings"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "marketplace.registry.standin", "--port", "0", "--malformed", "3"]
-        + ["--fail-pages", "2", "--seed", "1"],
+        [sys.executable, "-m", "marketplace.registry.standin", "--snapshot", str(SNAPSHOT_PATH)]
+        + ["--port", "0", "--malformed", "3", "--fail-pages", "2", "--seed", "1"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -16,7 +16,7 @@ from oscar.core.loading import get_model
 from wagtail.models import Page
 
 from catalogue.managers import today_in_vietnam
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 from marketplace.registry.models import Certificate
 from search.backends import search_backend
 from search.indexing import index_rebuild

@@ -7,7 +7,7 @@ import pytest
 from oscar.core.loading import get_model
 from wagtail.models import Page
 
-from marketplace.core.services import home_page_ensure
+from cms.services import home_page_ensure
 from search.indexing import index_rebuild
 from tests.factories import certified_product_create, producer_create
 

@@ -1,7 +1,10 @@
 """`python -m marketplace.registry.standin`: run the stand-in registry in the foreground.
 
-Handy for `make run`, for poking at the API with curl, and for trying the
-sync against a misbehaving registry by hand. Ctrl-C stops it.
+Handy for poking at the API with curl, and for trying the sync against a
+misbehaving registry by hand. Ctrl-C stops it. It serves the snapshot it is
+given (`--snapshot`); the demo's bundled Hanoi snapshot is
+`marketplace/demo/data/hanoi_snapshot.json`, and the registry room knows
+nothing of the demo that sits above it.
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ from ..client import RegistryUnavailable, load_snapshot
 from .faults import Faults, parse_page_list
 from .server import StandinServer
 
-DEMO_SNAPSHOT = Path(__file__).resolve().parent.parent / "demo" / "hanoi_snapshot.json"
-
 
 def build_parser() -> argparse.ArgumentParser:
     """The CLI flags, one per fault switch."""
@@ -24,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m marketplace.registry.standin",
         description="Serve a registry snapshot through the national OCOP public API.",
     )
-    parser.add_argument("--snapshot", type=Path, default=DEMO_SNAPSHOT, help="JSON (or .json.gz)")
+    parser.add_argument("--snapshot", type=Path, required=True, help="JSON (or .json.gz)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")

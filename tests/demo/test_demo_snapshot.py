@@ -8,14 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from marketplace.registry.demo import SNAPSHOT_PATH
-from marketplace.registry.demo.build_snapshot import (
+from marketplace.demo.build_snapshot import (
     REFERENCE_DATE,
     build_records,
     build_scaled_records,
     certificate_expiry,
     dump_records,
 )
+from marketplace.demo.content import SNAPSHOT_PATH
 
 TYPES = {"food", "drink", "herbs", "cloth", "keepsake", "travel"}
 KEYS = {

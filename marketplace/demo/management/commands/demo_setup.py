@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from marketplace.core import demo_data
-from marketplace.core.services import demo_site_setup
+from marketplace.demo import content
+from marketplace.demo.services import demo_site_setup
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo ready: {result.products_created} products synced from the registry "
                 f"snapshot, {result.products_priced} given demo prices. "
-                f"Operator: {demo_data.OPERATOR_EMAIL} / "
+                f"Operator: {content.OPERATOR_EMAIL} / "
                 f"{operator_password if result.operator_created else '(unchanged)'} "
                 f"at {settings.SITE_URL.rstrip('/')}/dashboard/ and /cms-admin/"
             )

@@ -1,6 +1,9 @@
-"""Write services for the embedded default: home page, operator, and the
-demo registry snapshot synced through the stand-in registry.
+"""Write services for the embedded default: the operator, the demo registry
+snapshot synced through the stand-in registry, demo prices and photos, and
+the demo fairs, events and craft villages.
 
+The home page and CMS sections are not demo content: they come from
+`cms.services`, which every site needs; the demo only calls down into it.
 `demo_site_setup` is idempotent, so `make run` can call it every time.
 """
 
@@ -10,7 +13,6 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site as DjangoSite
 from django.core.files.base import ContentFile
@@ -18,14 +20,21 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from oscar.core.loading import get_model
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
-from wagtail.models import Site as WagtailSite
+from wagtail.models import Page
 
 from catalogue.managers import today_in_vietnam
-from cms.models import CraftVillagePage, EventKind, EventPage, FairPage, HomePage
-from marketplace.core import demo_data
+from cms.models import CraftVillagePage, EventKind, EventPage, FairPage
+from cms.services import cms_sections_ensure, home_page_ensure
+from marketplace.demo import content
+from marketplace.demo.families import FAMILIES
+from marketplace.registry.client import RegistryClient, load_snapshot
+from marketplace.registry.models import Producer, SyncStatus
+from marketplace.registry.services import certificate_sync, photos_fetch
+from marketplace.registry.standin.photos import render_photo
+from marketplace.registry.standin.server import StandinServer
+from search.tasks import reindex_on_commit
 
+Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -38,58 +47,9 @@ class DemoSetupResult:
     pages_created: int = 0
 
 
-def _tree_root_ensure() -> Page:
-    """Wagtail's tree root, recreated if a database flush removed it along
-    with the default locale that Wagtail's migrations create."""
-    root = Page.get_first_root_node()
-    if root is None:
-        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-        locale, _ = Locale.objects.get_or_create(language_code=language)
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    return root
-
-
-def home_page_ensure() -> HomePage:
-    """Make our HomePage the root of the default Wagtail site.
-
-    Wagtail's first migration creates a placeholder "Welcome" page; it is
-    replaced so `/` renders the marketplace home.
-    """
-    home = HomePage.objects.first()
-    if home is None:
-        root = _tree_root_ensure()
-        home = HomePage(
-            title="Chợ OCOP",
-            slug="trang-chu",
-            hero_title="Đặc sản OCOP, chính hãng từ làng nghề và hợp tác xã",
-            hero_text=(
-                "Gạo, sữa, gốm, lụa và hàng thủ công đạt chứng nhận OCOP 3–5 sao, "
-                "mua trực tiếp từ chủ thể sản xuất."
-            ),
-        )
-        root.add_child(instance=home)
-    site = WagtailSite.objects.filter(is_default_site=True).first()
-    if site is None:
-        WagtailSite.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name="Chợ OCOP",
-        )
-    elif site.root_page_id != home.pk:
-        old_root = site.root_page
-        site.root_page = home
-        site.site_name = "Chợ OCOP"
-        site.save()
-        if old_root.specific_class is Page and not old_root.get_children().exists():
-            old_root.delete()
-    return home
-
-
 def _demo_price(registry_id: int, product_type: str) -> Decimal:
     """A stable, plausible price in whole thousands of đồng."""
-    low, high = demo_data.PRICE_RANGES.get(product_type, (Decimal("50000"), Decimal("500000")))
+    low, high = content.PRICE_RANGES.get(product_type, (Decimal("50000"), Decimal("500000")))
     rng = random.Random(registry_id)  # noqa: S311 (demo data, not security)
     steps = int((high - low) / 1000)
     return low + Decimal(rng.randint(0, steps) * 1000)
@@ -108,8 +68,6 @@ def demo_prices_assign(*, with_images: bool = True) -> int:
 
     Written in bulk (20,000 products in the benchmark), so it queues one
     search reindex for all of them rather than one per stock record save."""
-    from search.tasks import reindex_on_commit
-
     records = list(
         StockRecord.objects.filter(
             price__isnull=True, product__certificate__isnull=False
@@ -130,8 +88,6 @@ def demo_prices_assign(*, with_images: bool = True) -> int:
 
 
 def _demo_galleries_add(products: list) -> None:
-    from marketplace.registry.standin.photos import render_photo
-
     with_one_photo = set(
         ProductImage.objects.filter(product__in=products)
         .values("product")
@@ -154,13 +110,7 @@ def demo_registry_sync(*, records: list[dict] | None = None, with_photos: bool =
     """Sync the bundled Hanoi snapshot through the stand-in registry over
     HTTP, exactly as production syncs the national API, then fetch the
     photos its records name (the stand-in draws them), as the sync task does."""
-    from marketplace.registry.client import RegistryClient, load_snapshot
-    from marketplace.registry.demo import SNAPSHOT_PATH
-    from marketplace.registry.models import SyncStatus
-    from marketplace.registry.services import certificate_sync, photos_fetch
-    from marketplace.registry.standin.server import StandinServer
-
-    records = records if records is not None else load_snapshot(SNAPSHOT_PATH)
+    records = records if records is not None else load_snapshot(content.SNAPSHOT_PATH)
     with StandinServer(records) as server:
         client = RegistryClient(base_url=server.url, page_size=100)
         run = certificate_sync(client=client)
@@ -172,16 +122,14 @@ def demo_registry_sync(*, records: list[dict] | None = None, with_photos: bool =
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def _hanoi_time(parts: tuple[int, ...]) -> datetime:
-    return datetime(*parts, tzinfo=HANOI)
+def _hanoi_time(wall_clock: str) -> datetime:
+    """An ISO date and time without zone, read as Hanoi wall-clock time."""
+    return datetime.fromisoformat(wall_clock).replace(tzinfo=HANOI)
 
 
 def _demo_producers(family_keys: tuple[str, ...]) -> list:
     """The synced demo producers of these families, in the snapshot's order.
     Matched by name, the only key the registry gives producers."""
-    from marketplace.registry.demo.villages import FAMILIES
-    from marketplace.registry.models import Producer
-
     names = [name for family in FAMILIES if family.key in family_keys for name in family.producers]
     found = {p.name: p for p in Producer.objects.filter(name__in=names)}
     return list({name: found[name] for name in names if name in found}.values())
@@ -200,7 +148,7 @@ def _products_block(heading: str, *, chosen: list[int] | None = None) -> dict:
             "products": chosen or [],
             "sector": "",
             "min_stars": "" if chosen else "4",
-            "province": "" if chosen else demo_data.VILLAGE_PROVINCE,
+            "province": "" if chosen else content.VILLAGE_PROVINCE,
             "village": None,
             "limit": 8,
         },
@@ -208,7 +156,6 @@ def _products_block(heading: str, *, chosen: list[int] | None = None) -> dict:
 
 
 def _chosen_products(family_keys: tuple[str, ...], *, limit: int = 4) -> list[int]:
-    Product = get_model("catalogue", "Product")
     return list(
         Product.objects.listable()
         .filter(certificate__producer__in=_demo_producers(family_keys))
@@ -228,7 +175,7 @@ def _dated_fields(spec: dict) -> dict:
         "venue_address": spec["venue_address"],
         "latitude": Decimal(spec["latitude"]) if spec["latitude"] else None,
         "longitude": Decimal(spec["longitude"]) if spec["longitude"] else None,
-        "organizer": demo_data.ORGANIZER_HANOI,
+        "organizer": content.ORGANIZER_HANOI,
         "intro": spec["intro"],
     }
 
@@ -241,7 +188,7 @@ def _page_publish(parent: Page, page: Page) -> Page:
 
 def _sample_fair_dates() -> tuple[datetime, datetime]:
     """Starting in a month at 8:00 Hanoi time, ending at 21:00 on its last day."""
-    spec = demo_data.SAMPLE_FAIR
+    spec = content.SAMPLE_FAIR
     first_day = today_in_vietnam() + timedelta(days=spec["starts_in_days"])
     last_day = first_day + timedelta(days=spec["days"] - 1)
     return (
@@ -253,7 +200,7 @@ def _sample_fair_dates() -> tuple[datetime, datetime]:
 def _sample_fair_ensure(fairs: Page) -> bool:
     """The sample upcoming fair; moved a month ahead again once it has ended,
     so the home page always has an upcoming fair to show. True if created."""
-    spec = demo_data.SAMPLE_FAIR
+    spec = content.SAMPLE_FAIR
     fair = FairPage.objects.child_of(fairs).filter(slug=spec["slug"]).first()
     if fair is not None:
         if fair.end_at < timezone.now():
@@ -270,12 +217,12 @@ def _sample_fair_ensure(fairs: Page) -> bool:
         venue_address=spec["venue_address"],
         latitude=Decimal(spec["latitude"]),
         longitude=Decimal(spec["longitude"]),
-        organizer=demo_data.ORGANIZER_HANOI,
+        organizer=content.ORGANIZER_HANOI,
         intro=spec["intro"],
         contact_email=spec["contact_email"],
         exhibitors=_exhibitors(spec["exhibitors"]),
         body=[
-            {"type": "paragraph", "value": demo_data.SAMPLE_NOTE},
+            {"type": "paragraph", "value": content.SAMPLE_NOTE},
             _products_block("Sản phẩm 4–5 sao tại hội chợ"),
         ],
         schedule=[
@@ -309,13 +256,11 @@ def demo_pages_ensure() -> int:
     creates nothing new and leaves edited pages alone, except that the
     sample fair moves a month ahead once it has ended. Returns how many
     pages were created."""
-    from cms.services import cms_sections_ensure
-
     sections = cms_sections_ensure()
     created = 0
     with transaction.atomic():
         fairs = sections["fairs"]
-        for spec in demo_data.FAIRS_2020:
+        for spec in content.FAIRS_2020:
             if FairPage.objects.child_of(fairs).filter(slug=spec["slug"]).exists():
                 continue
             if spec["products"] == "chosen":
@@ -329,14 +274,14 @@ def demo_pages_ensure() -> int:
                 FairPage(
                     **_dated_fields(spec),
                     exhibitors=_exhibitors(spec["exhibitors"]),
-                    body=[{"type": "paragraph", "value": demo_data.APPROXIMATE_NOTE}, products],
+                    body=[{"type": "paragraph", "value": content.APPROXIMATE_NOTE}, products],
                 ),
             )
             created += 1
         created += _sample_fair_ensure(fairs)
 
         events = sections["events"]
-        for spec in demo_data.EVENTS_2020:
+        for spec in content.EVENTS_2020:
             if EventPage.objects.child_of(events).filter(slug=spec["slug"]).exists():
                 continue
             _page_publish(
@@ -344,25 +289,25 @@ def demo_pages_ensure() -> int:
                 EventPage(
                     **_dated_fields(spec),
                     kind=EventKind.TRADE_CONNECTION,
-                    body=[{"type": "paragraph", "value": demo_data.APPROXIMATE_NOTE}],
+                    body=[{"type": "paragraph", "value": content.APPROXIMATE_NOTE}],
                 ),
             )
             created += 1
 
         villages = sections["villages"]
-        for spec in demo_data.VILLAGES:
+        for spec in content.VILLAGES:
             if CraftVillagePage.objects.child_of(villages).filter(slug=spec["slug"]).exists():
                 continue
             village = CraftVillagePage(
                 title=spec["title"],
                 slug=spec["slug"],
                 craft=spec["craft"],
-                province=demo_data.VILLAGE_PROVINCE,
+                province=content.VILLAGE_PROVINCE,
                 ward=spec["ward"],
                 intro=spec["intro"],
                 history=spec["history"],
                 recognition=spec["recognition"],
-                body=[{"type": "paragraph", "value": demo_data.VILLAGE_DEMO_NOTE}],
+                body=[{"type": "paragraph", "value": content.VILLAGE_DEMO_NOTE}],
             )
             village.producers = _demo_producers(spec["families"])
             _page_publish(villages, village)
@@ -377,8 +322,6 @@ def demo_site_setup(
     (with the photos its records name, unless `with_images` is False) and
     price its products. Safe to run again: a re-sync reports no changes,
     fetches no photo again, and products that already have a price keep it."""
-    from cms.services import cms_sections_ensure
-
     with transaction.atomic():
         home_page_ensure()
         cms_sections_ensure()
@@ -386,11 +329,11 @@ def demo_site_setup(
             pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Chợ OCOP"}
         )
         User = get_user_model()
-        operator_created = not User.objects.filter(username=demo_data.OPERATOR_USERNAME).exists()
+        operator_created = not User.objects.filter(username=content.OPERATOR_USERNAME).exists()
         if operator_created:
             User.objects.create_superuser(
-                username=demo_data.OPERATOR_USERNAME,
-                email=demo_data.OPERATOR_EMAIL,
+                username=content.OPERATOR_USERNAME,
+                email=content.OPERATOR_EMAIL,
                 password=operator_password,
             )
     run = demo_registry_sync(records=records, with_photos=with_images)

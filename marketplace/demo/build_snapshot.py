@@ -7,14 +7,14 @@ warning window, national 5★ and the province's "potential 5★", explicit and
 implied (null) expiry dates, and both address forms (design.md §7). About
 three records in four name a photo (`image`, as the national API does), a
 path on the registry itself that the stand-in draws from the record's sector
-when asked (standin/photos.py): no picture is downloaded or committed. The
+when asked (marketplace/registry/standin/photos.py): no picture is downloaded or committed. The
 rest show the shop's sector illustration.
 
 Everything is derived from `random.Random(seed)` and a reference date
 passed in, never from the clock, so the committed JSON can be regenerated
 byte for byte:
 
-    python -m marketplace.registry.demo.build_snapshot [--today 2026-11-28]
+    python -m marketplace.demo.build_snapshot [--today 2026-11-28]
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .villages import (
+from .content import SNAPSHOT_PATH
+from .families import (
     FAMILIES,
     FEMALE_GIVEN,
     FEMALE_MIDDLE,
@@ -45,7 +46,6 @@ from .villages import (
 )
 
 REFERENCE_DATE = date(2026, 11, 28)
-SNAPSHOT_PATH = Path(__file__).resolve().with_name("hanoi_snapshot.json")
 VALIDITY_MONTHS = 36
 EXPIRY_WARNING_DAYS = 30
 TWO_LEVEL_ADDRESSES_FROM = date(2025, 7, 1)
@@ -382,7 +382,7 @@ def dump_records(records: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Write the snapshot and print a one-line summary."""
     parser = argparse.ArgumentParser(
-        prog="python -m marketplace.registry.demo.build_snapshot",
+        prog="python -m marketplace.demo.build_snapshot",
         description="Generate the bundled Hanoi OCOP registry snapshot.",
     )
     parser.add_argument("--today", type=date.fromisoformat, default=REFERENCE_DATE)

@@ -6,8 +6,8 @@ few get more views from their producer, so the product page's gallery shows."""
 import pytest
 from oscar.core.loading import get_model
 
-from marketplace.core.services import demo_site_setup
-from marketplace.registry.demo.build_snapshot import REFERENCE_DATE, build_records
+from marketplace.demo.build_snapshot import REFERENCE_DATE, build_records
+from marketplace.demo.services import demo_site_setup
 from marketplace.registry.models import PhotoStatus, RegistryPhoto
 from marketplace.registry.standin.photos import render_photo
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cms.models import CraftVillagePage, EventPage, FairPage
-from marketplace.core.services import demo_pages_ensure
+from marketplace.demo.services import demo_pages_ensure
 
 pytestmark = pytest.mark.django_db
 
