@@ -1,8 +1,9 @@
-"""Whether one product is listable today, and if not, why.
+"""Whether products are listable today, and if not, why.
 
 The decision is always `Product.objects.listable()` (the one rule); this
 module only asks it for a single product and explains a refusal in words
-a shopper understands.
+a shopper understands, or reads the products behind a search backend's ids
+through it again.
 """
 
 from dataclasses import dataclass
@@ -32,6 +33,18 @@ def product_is_listable(product, on: date | None = None) -> bool:
         Product = get_model("catalogue", "Product")
         cache[on] = Product.objects.filter(pk=product.pk).listable(on).exists()
     return cache[on]
+
+
+def listable_in_order(ids: list[int], on: date) -> list:
+    """The products behind a search backend's ids, in its order, through
+    listable() again: a stale index can never show a product the rule
+    refuses, and rows carry `listed_on`, so the price and basket button on
+    each card need no further query. Search suggestions and the CMS's query
+    blocks both read their hits through it."""
+    Product = get_model("catalogue", "Product")
+    products = Product.objects.listable(on).filter(pk__in=ids).for_cards()
+    by_id = {p.pk: p for p in products}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def listing_status(product, on: date | None = None) -> ListingStatus:

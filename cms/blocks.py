@@ -4,6 +4,10 @@ The product and producer blocks store choices or a query, never a list of
 products frozen at publishing time: they resolve through
 `Product.objects.listable()` each time the page renders, so a product whose
 certificate expires drops off a published page without anyone editing it.
+
+Blocks read through `cms.selectors` and never import a page: pages are built
+from blocks, so the arrow runs from pages to blocks only. A village chosen
+in a block is asked for its own producers (`CraftVillagePage.producer_ids()`).
 """
 
 from django.core.exceptions import ValidationError
@@ -12,6 +16,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from cms.choosers import ProducerChooserBlock, ProductChooserBlock
+from cms.selectors import block_producers, block_products
 from marketplace.registry.models import Sector
 
 STAR_CHOICES = [("", _("Mọi hạng sao")), ("3", "3★+"), ("4", "4★+"), ("5", "5★")]
@@ -67,15 +72,14 @@ class ProductsBlock(blocks.StructBlock):
         return value
 
     def get_context(self, value, parent_context=None):
-        from cms.selectors import block_products
-
         context = super().get_context(value, parent_context=parent_context)
+        village = value["village"]
         context["resolved_products"] = block_products(
             chosen_ids=[product.pk for product in value["products"] if product],
             sector=value["sector"],
             min_stars=int(value["min_stars"]) if value["min_stars"] else None,
             province=value["province"],
-            village=value["village"].specific if value["village"] else None,
+            producer_ids=village.specific.producer_ids() if village else None,
             limit=value["limit"] or 8,
         )
         return context
@@ -93,8 +97,6 @@ class ProducersBlock(blocks.StructBlock):
         template = "cms/blocks/producers_block.html"
 
     def get_context(self, value, parent_context=None):
-        from cms.selectors import block_producers
-
         context = super().get_context(value, parent_context=parent_context)
         context["resolved_producers"] = block_producers(
             [producer.pk for producer in value["producers"] if producer]

@@ -4,12 +4,17 @@ Wagtail's ChooserViewSet; `wagtail_hooks.py` registers them."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from marketplace.producers.services import producers_named
+from marketplace.registry.models import Producer
 from search.folding import fold
+
+Product = get_model("catalogue", "Product")
 
 
 class _FoldedSearchForm(BaseFilterForm):
@@ -38,8 +43,6 @@ class ProductSearchForm(_FoldedSearchForm):
 
 class ProducerSearchForm(_FoldedSearchForm):
     def filter(self, objects):
-        from marketplace.producers.services import producers_named
-
         query = self.cleaned_data.get("q", "")
         if not query:
             return objects
@@ -95,11 +98,8 @@ class ProductChooserViewSet(ChooserViewSet):
 
     def get_object_list(self):
         # offer what may be shown today; the block re-checks when it renders
-        from oscar.core.loading import get_model
-
         return (
-            get_model("catalogue", "Product")
-            .objects.listable()
+            Product.objects.listable()
             .select_related("certificate__producer")
             .order_by("title", "pk")
         )
@@ -121,8 +121,6 @@ class ProducerChooserViewSet(ChooserViewSet):
     )
 
     def get_object_list(self):
-        from marketplace.registry.models import Producer
-
         return Producer.objects.filter(is_active=True).order_by("name")
 
 

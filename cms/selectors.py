@@ -1,4 +1,8 @@
-"""Read-only queries the CMS pages use.
+"""Read-only queries the CMS pages and blocks use.
+
+They know no page class: a page hands them what they need (its producers'
+ids, the village pages to count), so blocks and pages both import them and
+nothing here imports back.
 
 Every product a page shows comes through `Product.objects.listable()`, so a
 product whose certificate expires drops off published pages by itself.
@@ -13,14 +17,15 @@ import hashlib
 import unicodedata
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 import catalogue.managers
+from catalogue.listing import listable_in_order
 from marketplace.pagecache.fragments import fragment, fragment_key
 from marketplace.pagecache.generation import catalogue_version
-from marketplace.registry.models import MIN_CERTIFIED_STARS
+from marketplace.registry.models import MIN_CERTIFIED_STARS, Producer
 from search.backends import search_backend
 from search.backends.base import SearchRequest
 
@@ -48,21 +53,18 @@ def block_products(
     sector: str = "",
     min_stars: int | None = None,
     province: str = "",
-    village=None,
     producer_ids: list[int] | None = None,
     limit: int = 8,
 ) -> list:
     """A product block's products as of today: the chosen ones (in the
     editor's order) that are still listable, or else those matching the
     query, best-rated first. `producer_ids` narrows the query to those
-    producers (a village page's).
+    producers (a village's: `CraftVillagePage.producer_ids()`).
 
     A query goes through the search backend, which applies the listing rule
     with today's date on indexed fields (province, producer, sector, stars),
     as the shop's listings do; its ids are kept per catalogue version, and
     the products behind them pass `listable()` again when they are read."""
-    from search.views import listable_in_order
-
     on = _today()
     if chosen_ids:
         listable = Product.objects.listable(on).for_cards()
@@ -77,8 +79,6 @@ def block_products(
         filters["stars"] = [str(stars) for stars in range(low, MAX_STARS + 1)]
     if province:
         filters["province"] = provinces_matching(province, version=version)
-    if village is not None:
-        producer_ids = village_producer_ids(village)
     if producer_ids is not None:
         filters["producer"] = [str(pk) for pk in sorted(producer_ids)]
     if any(values == [] for values in filters.values()):
@@ -112,7 +112,6 @@ def producer_provinces(*, version: str | None = None) -> list[str]:
     """Every province a producer is recorded in (a few dozen names), read
     once per catalogue version (`version`: the current one, if the caller
     has read it) from the producers' province index."""
-    from marketplace.registry.models import Producer
 
     def read() -> list[str]:
         names = Producer.objects.order_by("province").values_list("province", flat=True)
@@ -135,17 +134,9 @@ def provinces_matching(text: str, *, version: str | None = None) -> list[str]:
     return [name for name in producer_provinces(version=version) if needle in _casefold(name)]
 
 
-def village_producer_ids(village) -> list[int]:
-    """The producers a craft village lists (its page's own choice: a
-    preview shows the draft's producers)."""
-    return sorted(pk for pk in village.producers.values_list("pk", flat=True) if pk)
-
-
 def block_producers(producer_ids: list[int]) -> list:
     """Active producers among `producer_ids`, in that order, each with
     `listed`: how many products it may sell today."""
-    from marketplace.registry.models import Producer
-
     listed = (
         Product.objects.listable()
         .filter(certificate__producer=OuterRef("pk"))
@@ -163,46 +154,21 @@ def block_producers(producer_ids: list[int]) -> list:
     return [found[pk] for pk in producer_ids if pk in found]
 
 
-def village_products(village, *, limit: int, producer_ids: list[int] | None = None):
-    """What the village's producers sell today (`producer_ids`: the
-    village's producers, when the caller has already read them)."""
-    if producer_ids is None:
-        producer_ids = village_producer_ids(village)
-    return block_products(chosen_ids=[], producer_ids=producer_ids, limit=limit)
-
-
-def headline_figures() -> dict:
-    """Products on sale today, the producers selling them, and published villages.
+def headline_figures(*, villages: QuerySet) -> dict:
+    """Products on sale today, the producers selling them, and `villages`
+    (the published village pages, as the home page names them).
 
     Counting them reads every listable product, so they are counted once per
     catalogue version (the day in Vietnam and the generation every
-    page-facing write bumps), not once per request."""
-    from cms.pages.villages import CraftVillagePage
-
+    page-facing write bumps, publishing a page too), not once per request;
+    `villages` is counted only when the figures are."""
     on = _today()
 
     def count() -> dict:
         figures = Product.objects.listable(on).aggregate(
             products=Count("pk"), producers=Count("certificate__producer", distinct=True)
         )
-        figures["villages"] = CraftVillagePage.objects.live().count()
+        figures["villages"] = villages.count()
         return figures
 
     return fragment("headline", "home", count, version=catalogue_version(on))
-
-
-def latest_stories(*, limit: int) -> list:
-    """The most recently published fair, event and village pages."""
-    from wagtail.models import Page
-
-    from cms.pages.events import EventPage
-    from cms.pages.fairs import FairPage
-    from cms.pages.villages import CraftVillagePage
-
-    return list(
-        Page.objects.live()
-        .type(FairPage, EventPage, CraftVillagePage)
-        .filter(~Q(first_published_at=None))
-        .order_by("-first_published_at")
-        .specific()[:limit]
-    )

@@ -22,8 +22,8 @@ from django.views.generic import ListView
 from oscar.core.loading import get_model
 
 from catalogue.cards import product_cards, request_version
+from catalogue.listing import listable_in_order
 from catalogue.managers import today_in_vietnam
-from cms.search import page_results
 from marketplace.core import request_params
 from marketplace.pagecache.fragments import fragments
 from marketplace.pagecache.generation import catalogue_version
@@ -31,6 +31,7 @@ from marketplace.registry.models import ProductType, Sector
 from search.backends import search_backend
 from search.backends.base import FACETS, PRICE_RANGES, SORTS, SearchRequest
 from search.facets import facet_groups
+from search.pages import page_results
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
@@ -138,16 +139,6 @@ class _BackendResults:
     def __getitem__(self, item: slice):
         ids = self._run(item.start or 0, (item.stop or 0) - (item.start or 0))
         return product_cards(ids, request=self.http_request, on=self.request.on)
-
-
-def listable_in_order(ids: list[int], on) -> list:
-    """The products behind a backend's ids, in its order, through listable()
-    again: a stale index can never show a product the rule refuses, and rows
-    carry `listed_on`, so the price and basket button on each card need no
-    further query."""
-    products = Product.objects.listable(on).filter(pk__in=ids).for_cards()
-    by_id = {p.pk: p for p in products}
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class ProductListView(ListView):
@@ -288,7 +279,7 @@ class FacetedSearchView(ProductListView):
         first_page = context["page_obj"] is None or context["page_obj"].number == 1
         # One box: products first, then the fairs, events and village pages
         # that match, on the first page of an unfiltered search (kept per
-        # query and catalogue version: cms.search.page_results).
+        # query and catalogue version: search.pages.page_results).
         context["pages"] = (
             page_results(self.get_query(), request=self.request)
             if first_page and not context["filtered"]

@@ -4,8 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
+from wagtail.models import Page
 
+from cms import selectors
 from cms.pages.common import PromoPage
+from cms.pages.events import EventPage
+from cms.pages.fairs import FairPage
+from cms.pages.villages import CraftVillagePage
 
 
 class HomePage(PromoPage):
@@ -35,16 +40,32 @@ class HomePage(PromoPage):
         verbose_name = _("trang chủ")
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-        from cms.pages.fairs import FairPage
-
         context = super().get_context(request, *args, **kwargs)
         context["featured_products"] = selectors.featured_products(limit=8)
-        context["upcoming_fairs"] = (
+        context["upcoming_fairs"] = self.upcoming_fairs(limit=3)
+        context["figures"] = self.headline_figures()
+        context["latest_stories"] = self.latest_stories(limit=3)
+        return context
+
+    def upcoming_fairs(self, *, limit: int):
+        """The soonest fairs that have not ended, with their sharing images."""
+        return (
             FairPage.objects.upcoming()
             .select_related("og_image")
-            .prefetch_related("og_image__renditions")[:3]
+            .prefetch_related("og_image__renditions")[:limit]
         )
-        context["figures"] = selectors.headline_figures()
-        context["latest_stories"] = selectors.latest_stories(limit=3)
-        return context
+
+    def headline_figures(self) -> dict:
+        """Products on sale today, the producers selling them, and published
+        villages, counted once per catalogue version (`cms.selectors`)."""
+        return selectors.headline_figures(villages=CraftVillagePage.objects.live())
+
+    def latest_stories(self, *, limit: int) -> list:
+        """The most recently published fair, event and village pages."""
+        return list(
+            Page.objects.live()
+            .type(FairPage, EventPage, CraftVillagePage)
+            .exclude(first_published_at=None)
+            .order_by("-first_published_at")
+            .specific()[:limit]
+        )

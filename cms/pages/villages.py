@@ -9,6 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 
 from cms.blocks import GalleryImageBlock, body_blocks
 from cms.pages.common import PromoPage
+from cms.selectors import block_producers, block_products
 from marketplace.core import request_params
 
 
@@ -94,11 +95,19 @@ class CraftVillagePage(PromoPage):
     class Meta:
         verbose_name = _("làng nghề")
 
-    def get_context(self, request, *args, **kwargs):
-        from cms.selectors import block_producers, village_producer_ids, village_products
+    products_shown = 24
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        producer_ids = village_producer_ids(self)
+        producer_ids = self.producer_ids()
         context["village_producers"] = block_producers(producer_ids)
-        context["village_products"] = village_products(self, limit=24, producer_ids=producer_ids)
+        context["village_products"] = block_products(
+            chosen_ids=[], producer_ids=producer_ids, limit=self.products_shown
+        )
         return context
+
+    def producer_ids(self) -> list[int]:
+        """The producers this village lists: its page's own choice, so a
+        preview shows the draft's producers. Product blocks that name the
+        village ask it too."""
+        return sorted(pk for pk in self.producers.values_list("pk", flat=True) if pk)

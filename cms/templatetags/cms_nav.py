@@ -3,17 +3,15 @@ craft villages), found by page type so renaming a slug breaks nothing."""
 
 from django import template
 from django.utils.translation import gettext
+from wagtail.models import Page
 
+from cms.models import CraftVillageIndexPage, EventIndexPage, FairIndexPage
 from marketplace.pagecache.fragments import fragment
 
 register = template.Library()
 
 
 def _section_pages() -> list:
-    from wagtail.models import Page
-
-    from cms.models import CraftVillageIndexPage, EventIndexPage, FairIndexPage
-
     order = [FairIndexPage, EventIndexPage, CraftVillageIndexPage]
     pages = Page.objects.live().public().type(*order)
     return sorted(pages, key=lambda page: order.index(page.specific_class))

@@ -610,7 +610,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Page search: OpenSearch in the full stack, the database in the embedded
 # default. With OpenSearch, a "database" entry stays configured so Wagtail's
-# signal handlers keep its index fresh too, and `cms.search.pages_search`
+# signal handlers keep its index fresh too, and `search.pages.pages_search`
 # falls back to it when OpenSearch is down. Wagtail names its indexes
 # `<WAGTAIL_SEARCH_INDEX>-<app>_<model>` (e.g. `ocop-pages-wagtailcore_page`,
 # an alias that `manage.py update_index` builds).

@@ -18,6 +18,7 @@ from wagtail.models import Page
 from catalogue.managers import today_in_vietnam
 from cms.services import home_page_ensure
 from marketplace.registry.models import Certificate
+from search import pages as page_search
 from search.backends import search_backend
 from search.indexing import index_rebuild
 from tests.factories import certified_product_create
@@ -125,16 +126,14 @@ def test_one_opensearch_client_per_process(settings):
 def test_page_results_are_kept_per_query_and_a_published_page_shows_next(
     client, catalogue, pages_index, monkeypatch
 ):
-    from cms import search as cms_search
-
     # given a published village page
     home = home_page_ensure()
     village = home.add_child(instance=Page(title="Làng gốm Bát Tràng", live=True))
     pages_index.refresh()
     asked = []
-    real = cms_search._pages_search
+    real = page_search._pages_search
     monkeypatch.setattr(
-        cms_search, "_pages_search", lambda *a, **kw: asked.append(a) or real(*a, **kw)
+        page_search, "_pages_search", lambda *a, **kw: asked.append(a) or real(*a, **kw)
     )
     visitor = basket_visitor()
     # when the same text is searched twice
@@ -152,8 +151,6 @@ def test_page_results_are_kept_per_query_and_a_published_page_shows_next(
 def test_page_results_from_the_database_fallback_are_not_kept(
     catalogue, pages_index, settings, monkeypatch
 ):
-    from cms import search as cms_search
-
     # given a published page, and OpenSearch refusing page searches (an
     # index that does not exist), so the database answers
     home_page_ensure().add_child(instance=Page(title="Làng gốm Bát Tràng", live=True))
@@ -161,9 +158,9 @@ def test_page_results_from_the_database_fallback_are_not_kept(
     missing = {**live["default"], "INDEX_PREFIX": "ocop-no-such-index-"}
     settings.WAGTAILSEARCH_BACKENDS = {**live, "default": missing}
     answers = []
-    real = cms_search._pages_search
+    real = page_search._pages_search
     monkeypatch.setattr(
-        cms_search,
+        page_search,
         "_pages_search",
         lambda *a, **kw: answers.append(real(*a, **kw)) or answers[-1],
     )

@@ -12,9 +12,9 @@ from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from cms.search import pages_search
 from cms.services import home_page_ensure
 from search.backends.resilient import BREAKER_KEY
+from search.pages import pages_search
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def fallback_warnings(caplog) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "cms.search" and r.levelno == logging.WARNING
+        if r.name == "search.pages" and r.levelno == logging.WARNING
     ]
 
 
@@ -40,7 +40,7 @@ def test_opensearch_finds_a_published_page_without_accents(pages_index, caplog):
     page = page_add("Làng gốm Bát Tràng")
     pages_index.refresh()
     # when a visitor types the name without Vietnamese accents
-    with caplog.at_level(logging.WARNING, logger="cms.search"):
+    with caplog.at_level(logging.WARNING, logger="search.pages"):
         found = pages_search("bat trang")
     # then the page comes back, answered by OpenSearch: nothing fell back,
     # and the database backend cannot fold accents, so it alone would miss it
@@ -73,7 +73,7 @@ def test_dead_opensearch_falls_back_to_the_database_with_a_warning(pages_index, 
     dead = {**settings.WAGTAILSEARCH_BACKENDS["default"], "URLS": ["http://127.0.0.1:9"]}
     settings.WAGTAILSEARCH_BACKENDS = {**settings.WAGTAILSEARCH_BACKENDS, "default": dead}
     # when a visitor searches
-    with caplog.at_level(logging.WARNING, logger="cms.search"):
+    with caplog.at_level(logging.WARNING, logger="search.pages"):
         found = pages_search("Bát Tràng")
     # then the database answered and the failure was logged
     assert [p.pk for p in found] == [page.pk]
@@ -93,7 +93,7 @@ def test_failure_opens_the_shared_breaker_which_then_skips_opensearch(
     live = settings.WAGTAILSEARCH_BACKENDS
     dead = {**live["default"], "URLS": ["http://127.0.0.1:9"]}
     settings.WAGTAILSEARCH_BACKENDS = {**live, "default": dead}
-    with caplog.at_level(logging.WARNING, logger="cms.search"):
+    with caplog.at_level(logging.WARNING, logger="search.pages"):
         pages_search("Bát Tràng")
     # then the breaker opens for the cooldown, and while it is open even a
     # healthy OpenSearch is not asked: an unaccented query, which only
@@ -101,7 +101,7 @@ def test_failure_opens_the_shared_breaker_which_then_skips_opensearch(
     assert cache.get(BREAKER_KEY) > time.time() + settings.OPENSEARCH_BREAKER_COOLDOWN - 5
     settings.WAGTAILSEARCH_BACKENDS = live
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="cms.search"):
+    with caplog.at_level(logging.WARNING, logger="search.pages"):
         assert pages_search("bat trang") == []
         assert [p.pk for p in pages_search("Bát Tràng")] == [page.pk]
     assert not fallback_warnings(caplog)
@@ -133,7 +133,7 @@ def test_a_refused_query_leaves_the_breaker_closed(pages_index, settings, caplog
     missing = {**live["default"], "INDEX_PREFIX": "ocop-no-such-index-"}
     settings.WAGTAILSEARCH_BACKENDS = {**live, "default": missing}
     # when a visitor searches
-    with caplog.at_level(logging.WARNING, logger="cms.search"):
+    with caplog.at_level(logging.WARNING, logger="search.pages"):
         found = pages_search("Bát Tràng")
     # then the database answers this request, the refusal is logged as an
     # error, and the breaker stays closed: OpenSearch answers the next search

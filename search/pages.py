@@ -1,5 +1,11 @@
 """Search over the CMS's Wagtail pages, OpenSearch first, the database if not.
 
+It lives in `search/`, beside the product search whose circuit breaker it
+shares, and asks Wagtail's `Page` through Wagtail's search API, never a page
+class of `cms/`: so the shop's search page (`search/views.py`) shows
+matching fairs, events and villages without the search room importing the
+CMS, which stands above it (its query blocks ask the search backend).
+
 In the full stack `WAGTAILSEARCH_BACKENDS["default"]` is OpenSearch
 (`wagtail.search.backends.opensearch3`), with accent-blind analyzers so
 "bat trang" finds "Bát Tràng"; a second backend, "database", is kept fresh by
