@@ -15,9 +15,9 @@ class Product(AbstractProduct):
     """An Oscar product that sells exactly one OCOP-certified product.
 
     The certificate, and through it the certified name, stars and group,
-    belong to the registry; `registry.services.certificate_sync` creates the
-    product and keeps its title in step. The listing rule lives in
-    `ProductQuerySet.listable()`.
+    belong to the registry: its sync decides when a certificate needs a
+    product or a new title, and `catalogue.services` writes it. The listing
+    rule lives in `ProductQuerySet.listable()`.
     """
 
     certificate = models.OneToOneField(

@@ -20,7 +20,7 @@ from oscar.core.loading import get_class, get_model
 import catalogue.managers
 from catalogue.listing import listing_status
 from catalogue.managers import MIN_CERTIFIED_STARS
-from marketplace.registry.qr import qr_svg
+from marketplace.core.qr import qr_svg
 
 Product = get_model("catalogue", "Product")
 CustomerHistoryManager = get_class("customer.history", "CustomerHistoryManager")

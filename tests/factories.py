@@ -8,9 +8,9 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
+from catalogue.search_text import search_text_refresh
 from marketplace.registry.addresses import province_2025
 from marketplace.registry.models import Certificate, Producer, expiry_from_issue
-from search.text import search_text_refresh
 
 Partner = get_model("partner", "Partner")
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from marketplace.core import request_params
+from marketplace.core.qr import qr_svg
 from marketplace.order.links import order_email_remember
 from marketplace.payments.models import PaymentAttempt, PaymentMethod
 from marketplace.payments.payos_client import (
@@ -28,7 +29,6 @@ from marketplace.payments.payos_client import (
     PayosUnavailable,
 )
 from marketplace.payments.services import bank_transfer_end, fulfil
-from marketplace.registry.qr import qr_svg
 
 logger = logging.getLogger(__name__)
 

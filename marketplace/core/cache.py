@@ -25,7 +25,7 @@ What "degrades to no cache" means for each cache user of this site:
   source of truth.
 - The search circuit breaker (`search.backends.resilient`) also keeps its
   state in the process, so it still protects each process on its own.
-- Registry sync progress (`registry.services`) is display-only: the
+- Registry sync progress (`registry.runs`) is display-only: the
   dashboard shows no progress bar, the sync itself is unaffected.
 - Nothing here uses `cache.add` or `cache.incr` for correctness (locks,
   counters); with `IGNORE_EXCEPTIONS` those answer `None`, so anything

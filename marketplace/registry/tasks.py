@@ -4,6 +4,23 @@ decision-list imports, and expiry warnings."""
 import logging
 
 from celery import shared_task
+from django.conf import settings
+
+from marketplace.core.tasks import enqueue
+from marketplace.registry.models import SyncRun, SyncStatus
+from marketplace.registry.services import (
+    certificate_sync,
+    decision_list_import,
+    expiry_warnings_send,
+    photos_fetch,
+)
+from marketplace.registry.sources import registry_source
+from marketplace.registry.uploads import (
+    decision_list_run_fail,
+    decision_list_upload_delete,
+    decision_list_uploads_sweep,
+    upload_local_copy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -11,11 +28,6 @@ logger = logging.getLogger(__name__)
 @shared_task(name="registry.sync")
 def registry_sync_task(source: str | None = None) -> dict:
     """Sync from `source` (default `REGISTRY_URL`); beat runs it hourly."""
-    from marketplace.core.tasks import enqueue
-    from marketplace.registry.models import SyncStatus
-    from marketplace.registry.services import certificate_sync
-    from marketplace.registry.sources import registry_source
-
     client, full = registry_source(source)
     run = certificate_sync(client=client, reconcile_absences=full)
     if run.status != SyncStatus.FAILED and hasattr(client, "fetch_image"):
@@ -29,12 +41,6 @@ def registry_sync_task(source: str | None = None) -> dict:
 def registry_photos_task(source: str | None = None, run_id: int | None = None) -> dict:
     """Download the photos syncs recorded (at most REGISTRY_PHOTOS_PER_RUN)
     and remove the ones records dropped; refusals go on the run's alert."""
-    from django.conf import settings
-
-    from marketplace.registry.models import SyncRun
-    from marketplace.registry.services import photos_fetch
-    from marketplace.registry.sources import registry_source
-
     client, _full = registry_source(source)
     run = SyncRun.objects.filter(pk=run_id).first() if run_id else None
     result = photos_fetch(client=client, run=run, limit=settings.REGISTRY_PHOTOS_PER_RUN)
@@ -44,8 +50,6 @@ def registry_photos_task(source: str | None = None, run_id: int | None = None) -
 @shared_task(name="registry.expiry_warnings")
 def expiry_warnings_task() -> dict:
     """Mail producers whose certificates expire in 90, 30 or 7 days."""
-    from marketplace.registry.services import expiry_warnings_send
-
     sent = expiry_warnings_send()
     return {"sent": sent}
 
@@ -55,14 +59,6 @@ def decision_list_import_task(run_id: int, storage_name: str) -> dict:
     """Import an operator's confirmed upload into its run, then delete the
     upload, whatever the outcome. A run that already ended (the task
     delivered twice) is left as it is."""
-    from marketplace.registry.models import SyncRun, SyncStatus
-    from marketplace.registry.services import decision_list_import
-    from marketplace.registry.uploads import (
-        decision_list_run_fail,
-        decision_list_upload_delete,
-        upload_local_copy,
-    )
-
     run = SyncRun.objects.filter(pk=run_id).first()
     if run is None:
         decision_list_upload_delete(name=storage_name)
@@ -94,6 +90,4 @@ def decision_list_import_task(run_id: int, storage_name: str) -> dict:
 @shared_task(name="registry.decision_list_uploads_sweep")
 def decision_list_uploads_sweep_task() -> dict:
     """Delete uploads left unconfirmed for two days; beat runs it daily."""
-    from marketplace.registry.uploads import decision_list_uploads_sweep
-
     return {"removed": decision_list_uploads_sweep()}

@@ -3,7 +3,7 @@ when OpenSearch is down). Same contract as the OpenSearch backend, and it
 folds Vietnamese the same way.
 
 Each word of the query is looked for in the product's folded search text
-(title, producer, description: search/text.py). When every word is found
+(title, producer, description: catalogue/search_text.py). When every word is found
 as typed, that is the answer, exactly as before typos were forgiven. Only
 when nothing matches that way may each word of 4 letters or more match a
 whole word one typo away (search/typos.py), so "gom su bat trag" finds

@@ -185,8 +185,9 @@ def _catalogue_build(size: int, timings: dict) -> None:
     from django.utils import timezone
 
     from marketplace.demo.build_snapshot import build_scaled_records
-    from marketplace.registry import services as registry_services
+    from marketplace.registry.apply import Applier
     from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
+    from marketplace.registry.rejections import records_validate
 
     with _timed(timings, "records_generate"):
         records = build_scaled_records(today=date.today(), count=size, seed=RECORDS_SEED)
@@ -197,13 +198,13 @@ def _catalogue_build(size: int, timings: dict) -> None:
             source="bench: build_scaled_records in memory", source_kind=RecordSource.NATIONAL
         )
         with _timed(timings, "records_validate"):
-            checked = registry_services._validate(run, records)
+            checked = records_validate(run, records)
         with _timed(timings, "producers_insert"):
-            applier = registry_services._Applier(run)
+            applier = Applier(run)
             applier.producers_sync(checked.valid)
         with _timed(timings, "certificates_products_insert"):
-            for batch in registry_services._chunks(checked.valid, 2000):
-                applier.apply_batch(batch)
+            for start in range(0, len(checked.valid), 2000):
+                applier.apply_batch(checked.valid[start : start + 2000])
         run.expected_count = run.seen = len(records)
         run.complete_crawl = True
         run.status = SyncStatus.SUCCEEDED

@@ -211,7 +211,7 @@ def test_the_import_task_deletes_the_upload_even_when_the_import_fails(
     def boom(**kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("marketplace.registry.services.decision_list_import", boom)
+    monkeypatch.setattr(tasks, "decision_list_import", boom)
     # when the task runs
     tasks.decision_list_import_task(run.pk, name)
     # then the run failed with the reason, and the upload was deleted all the same

@@ -4,6 +4,7 @@ record can fail the sync."""
 
 import pytest
 
+from marketplace.registry import sync
 from marketplace.registry.models import Certificate, Producer, RejectedRecord, SyncRun
 from marketplace.registry.services import certificate_sync
 from tests.registry.records import registry_record
@@ -100,14 +101,12 @@ def test_the_shrink_guard_compares_with_the_last_good_crawl_even_after_an_alert(
 
 
 def test_an_interrupted_sync_ends_failed_not_running(standin, registry_client, monkeypatch):
-    from marketplace.registry import services
-
     standin.set_records([registry_record(i) for i in range(1, 4)])
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(services, "producers_heal", interrupted)
+    monkeypatch.setattr(sync, "producers_heal", interrupted)
     with pytest.raises(KeyboardInterrupt):
         certificate_sync(client=registry_client)
     run = SyncRun.objects.get()

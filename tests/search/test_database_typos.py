@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
+from catalogue.search_text import search_text_refresh
 from search.backends.base import SearchRequest
 from search.backends.database import DatabaseBackend
-from search.text import search_text_refresh
 from search.typos import one_typo_pattern
 from tests.factories import certified_product_create
 

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from catalogue.search_text import search_text_refresh
 from marketplace.order.services import parcel_advance
 from marketplace.producers.models import WorkspaceChange
 from marketplace.producers.workspace.access import Workspace
-from search.text import search_text_refresh
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")

@@ -1,4 +1,9 @@
-"""What the database backend searches: one folded string per product."""
+"""What the database backend searches: one folded string per product.
+
+`Product.search_text` is a catalogue column, so the catalogue keeps it: every
+service that writes a product's title or description refreshes it here, and
+search only reads it (search/backends/database.py).
+"""
 
 from search.folding import fold
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 import qrcode
 
-from marketplace.registry import qr
+from marketplace.core import qr
 
 pytestmark = pytest.mark.django_db
 

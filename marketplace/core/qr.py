@@ -1,4 +1,9 @@
-"""QR codes that link a product page to its live certificate lookup."""
+"""QR codes as inline SVG, drawn once per text and cached.
+
+Two rooms draw them: the product page links to its live certificate lookup
+(catalogue), and the bank-transfer page shows a VietQR payment request
+(checkout). Neither is the other's, so the drawing lives here.
+"""
 
 import hashlib
 
