@@ -11,7 +11,7 @@ from django.utils import timezone
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 from oscar.core.loading import get_model
 
-from marketplace.registry.models import MIN_CERTIFIED_STARS, certificate_valid_q
+from marketplace.ocop.models import MIN_CERTIFIED_STARS, certificate_valid_q
 
 __all__ = ["MIN_CERTIFIED_STARS", "ProductQuerySet", "today_in_vietnam"]
 

@@ -21,7 +21,7 @@ class Product(AbstractProduct):
     """
 
     certificate = models.OneToOneField(
-        "registry.Certificate",
+        "ocop.Certificate",
         verbose_name=_("chứng nhận OCOP"),
         on_delete=models.PROTECT,
         related_name="product",
@@ -40,7 +40,7 @@ class Product(AbstractProduct):
     )
 
     # Folded title, producer and description for the database search backend
-    # (written by the services that write products; see search/folding.py).
+    # (written by the services that write products; see marketplace/ocop/text.py).
     search_text = models.TextField(_("văn bản tìm kiếm"), blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()

@@ -5,7 +5,7 @@ service that writes a product's title or description refreshes it here, and
 search only reads it (search/backends/database.py).
 """
 
-from search.folding import fold
+from marketplace.ocop.text import fold
 
 
 def product_search_text(*, title: str, producer: str = "", description: str = "") -> str:

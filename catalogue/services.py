@@ -20,7 +20,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify as oscar_slugify
 
 from catalogue.search_text import product_search_text, search_text_refresh
-from marketplace.registry.models import Certificate, Producer, ProductType, Sector
+from marketplace.ocop.models import Certificate, Producer, ProductType, Sector
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from wagtail.images.blocks import ImageChooserBlock
 
 from cms.choosers import ProducerChooserBlock, ProductChooserBlock
 from cms.selectors import block_producers, block_products
-from marketplace.registry.models import Sector
+from marketplace.ocop.models import Sector
 
 STAR_CHOICES = [("", _("Mọi hạng sao")), ("3", "3★+"), ("4", "4★+"), ("5", "5★")]
 

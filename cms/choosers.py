@@ -10,9 +10,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from marketplace.ocop.models import Producer
+from marketplace.ocop.text import fold
 from marketplace.producers.services import producers_named
-from marketplace.registry.models import Producer
-from search.folding import fold
 
 Product = get_model("catalogue", "Product")
 
@@ -106,7 +106,7 @@ class ProductChooserViewSet(ChooserViewSet):
 
 
 class ProducerChooserViewSet(ChooserViewSet):
-    model = "registry.Producer"
+    model = "ocop.Producer"
     icon = "group"
     choose_one_text = _("Chọn chủ thể")
     choose_another_text = _("Chọn chủ thể khác")

@@ -23,9 +23,9 @@ from oscar.core.loading import get_model
 
 import catalogue.managers
 from catalogue.listing import listable_in_order
+from marketplace.ocop.models import MIN_CERTIFIED_STARS, Producer
 from marketplace.pagecache.fragments import fragment, fragment_key
 from marketplace.pagecache.generation import catalogue_version
-from marketplace.registry.models import MIN_CERTIFIED_STARS, Producer
 from search.backends import search_backend
 from search.backends.base import SearchRequest
 

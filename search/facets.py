@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from oscar.templatetags.currency_filters import currency
 
 from marketplace.core import request_params
+from marketplace.ocop.models import Producer, ProductType, Sector
 from marketplace.pagecache.fragments import fragments
-from marketplace.registry.models import Producer, ProductType, Sector
 from search.backends.base import PRICE_RANGES
 
 FACET_TITLES = {

@@ -13,9 +13,9 @@ from opensearchpy import OpenSearch
 from opensearchpy.helpers import bulk
 from oscar.core.loading import get_model
 
+from marketplace.ocop.text import nfc
 from marketplace.pagecache.generation import generation_bump
 from search.documents import ProductDocument
-from search.folding import nfc
 from search.popularity import product_popularity
 
 ALIAS = settings.OPENSEARCH_PRODUCTS_ALIAS

@@ -11,7 +11,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
-from marketplace.registry.models import Certificate, Producer
+from marketplace.ocop.models import Certificate, Producer
 from search.tasks import reindex_on_commit
 
 Product = get_model("catalogue", "Product")

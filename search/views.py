@@ -25,9 +25,9 @@ from catalogue.cards import product_cards, request_version
 from catalogue.listing import listable_in_order
 from catalogue.managers import today_in_vietnam
 from marketplace.core import request_params
+from marketplace.ocop.models import ProductType, Sector
 from marketplace.pagecache.fragments import fragments
 from marketplace.pagecache.generation import catalogue_version
-from marketplace.registry.models import ProductType, Sector
 from search.backends import search_backend
 from search.backends.base import FACETS, PRICE_RANGES, SORTS, SearchRequest
 from search.facets import facet_groups

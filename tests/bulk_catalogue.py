@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db import connection
 from oscar.core.loading import get_model
 
+from marketplace.ocop.models import Certificate, Producer, Sector, expiry_from_issue
 from marketplace.registry.addresses import PROVINCES_2025
-from marketplace.registry.models import Certificate, Producer, Sector, expiry_from_issue
 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")

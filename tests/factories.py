@@ -9,8 +9,8 @@ from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
 from catalogue.search_text import search_text_refresh
+from marketplace.ocop.models import Certificate, Producer, expiry_from_issue
 from marketplace.registry.addresses import province_2025
-from marketplace.registry.models import Certificate, Producer, expiry_from_issue
 
 Partner = get_model("partner", "Partner")
 

@@ -20,9 +20,8 @@ def _product_search_text(*, title, producer="", description=""):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0033_product_certificate'),
+        ("catalogue", "0033_product_certificate"),
     ]
 
     def fill_search_text(apps, schema_editor):
@@ -38,9 +37,9 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='search_text',
-            field=models.TextField(blank=True, editable=False, verbose_name='văn bản tìm kiếm'),
+            model_name="product",
+            name="search_text",
+            field=models.TextField(blank=True, editable=False, verbose_name="văn bản tìm kiếm"),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]

@@ -12,7 +12,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 
 from cms.blocks import GalleryImageBlock, body_blocks
-from search.folding import fold, plain_letter_groups
+from marketplace.ocop.text import fold, plain_letter_groups
 
 # ASCII slugs from Vietnamese titles (settings WAGTAIL_ALLOW_UNICODE_SLUGS is
 # off): "Hội chợ Đà Nẵng" → "hoi-cho-da-nang", so a shared link does not turn

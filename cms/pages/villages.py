@@ -69,7 +69,7 @@ class CraftVillagePage(PromoPage):
         help_text=_("Ví dụ: Làng nghề truyền thống, được công nhận năm 2010."),
     )
     producers = ParentalManyToManyField(
-        "registry.Producer",
+        "ocop.Producer",
         verbose_name=_("chủ thể trong làng"),
         blank=True,
         related_name="villages",

@@ -25,11 +25,12 @@ import functools
 import json
 import math
 import random
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+
+from marketplace.ocop.text import fold
 
 from .content import SNAPSHOT_PATH
 from .families import (
@@ -120,11 +121,6 @@ def _products(rng: random.Random, count: int) -> list[_Product]:
     return products
 
 
-def _ascii(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
 _PRODUCER_KINDS = (
     ("Hộ kinh doanh ", "hkd"),
     ("Tổ hợp tác ", "tht"),
@@ -139,7 +135,7 @@ def _email(producer: str) -> str:
         if producer.startswith(prefix):
             kind, rest = code, producer.removeprefix(prefix)
             break
-    slug = "".join(ch for ch in _ascii(rest).lower() if ch.isalnum())
+    slug = "".join(ch for ch in fold(rest) if ch.isalnum())
     return f"{kind}.{slug}@example.vn"
 
 

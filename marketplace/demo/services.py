@@ -27,8 +27,9 @@ from cms.models import CraftVillagePage, EventKind, EventPage, FairPage
 from cms.services import cms_sections_ensure, home_page_ensure
 from marketplace.demo import content
 from marketplace.demo.families import FAMILIES
+from marketplace.ocop.models import Producer
 from marketplace.registry.client import RegistryClient, load_snapshot
-from marketplace.registry.models import Producer, SyncStatus
+from marketplace.registry.models import SyncStatus
 from marketplace.registry.services import certificate_sync, photos_fetch
 from marketplace.registry.standin.photos import render_photo
 from marketplace.registry.standin.server import StandinServer

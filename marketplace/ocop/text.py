@@ -1,8 +1,16 @@
-"""Vietnamese folding in Python, for the database backend.
+"""How Vietnamese text is compared: NFC, and folding to plain letters.
 
-It mirrors what Lucene's `asciifolding` does in OpenSearch: NFC first, then
-lower case, đ→d (NFD does not decompose đ), and every tone and vowel mark
-dropped, so "Gốm sứ Bát Tràng" and "gom su bat trang" compare equal.
+`fold` is the one folding of the house. It mirrors what Lucene's
+`asciifolding` does in OpenSearch: NFC first, then lower case, đ→d (NFD does
+not decompose đ), and every tone and vowel mark dropped, so "Gốm sứ Bát
+Tràng" and "gom su bat trang" compare equal. The database search backend,
+the registry's identity keys, decision-list headers, certificate-number keys
+and the page editor's slugs all fold with it.
+
+`fold_keeping_length` is the one exception, and has a reason: see there.
+
+Standard library only, so scripts outside Django (the demo snapshot
+builder) can use it too.
 """
 
 import unicodedata
@@ -21,6 +29,26 @@ def fold(text: str | None) -> str:
         ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
     )
     return " ".join(stripped.split())
+
+
+def fold_keeping_length(text: str) -> str:
+    """Lowercase ASCII skeleton of NFC `text`, one character per character.
+
+    Unlike `fold`, it neither joins spaces nor drops a character (each
+    marked letter becomes its plain letter in place), so the result has
+    exactly the length of `text`: where a level prefix ends in the folded
+    text ("thanh pho " in "thành phố  Huế"), the address parser cuts the
+    original at the same index and keeps the name with its marks. `fold`
+    joins runs of spaces and drops lone combining marks, which would shift
+    that index.
+    """
+    out = []
+    for char in text.lower():
+        if char == "đ":
+            out.append("d")
+            continue
+        out.append(unicodedata.normalize("NFD", char)[0])
+    return "".join(out)
 
 
 # Every Vietnamese letter with a mark, lower and upper case (đ too: NFD does

@@ -107,9 +107,7 @@ class Parcel(models.Model):
     their own parcels (issue 6)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="parcels")
-    producer = models.ForeignKey(
-        "registry.Producer", on_delete=models.PROTECT, related_name="parcels"
-    )
+    producer = models.ForeignKey("ocop.Producer", on_delete=models.PROTECT, related_name="parcels")
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=ParcelStatus.choices, default=ParcelStatus.PLACED
     )

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.core import request_params
+from marketplace.ocop.models import Producer
 from marketplace.producers.services import ClaimRefused, claim_start, producers_named
 from marketplace.producers.views import masked
-from marketplace.registry.models import Producer
 
 staff_required = staff_member_required(login_url="customer:login")
 

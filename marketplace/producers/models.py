@@ -18,7 +18,7 @@ class ProducerMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="producer_membership"
     )
     producer = models.ForeignKey(
-        "registry.Producer", on_delete=models.CASCADE, related_name="memberships"
+        "ocop.Producer", on_delete=models.CASCADE, related_name="memberships"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -34,9 +34,7 @@ class ProducerClaim(models.Model):
     """A one-time code mailed to the producer's registry email, either
     because someone asked to claim the producer or an operator invited it."""
 
-    producer = models.ForeignKey(
-        "registry.Producer", on_delete=models.CASCADE, related_name="claims"
-    )
+    producer = models.ForeignKey("ocop.Producer", on_delete=models.CASCADE, related_name="claims")
     email = models.EmailField(_("gửi tới"))
     code_hash = models.CharField(max_length=128)
     expires_at = models.DateTimeField()
@@ -70,7 +68,7 @@ class WorkspaceChange(models.Model):
     is never silent."""
 
     producer = models.ForeignKey(
-        "registry.Producer", on_delete=models.CASCADE, related_name="workspace_changes"
+        "ocop.Producer", on_delete=models.CASCADE, related_name="workspace_changes"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

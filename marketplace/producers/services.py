@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.ocop.models import Producer
+from marketplace.ocop.text import fold
 from marketplace.outbox.services import outbox_add
 from marketplace.producers.models import ProducerClaim, ProducerMembership
 
@@ -131,9 +133,6 @@ def producers_named(query: str):
     Folded in Python: used on two rarely visited pages (claim, operator
     invites), over at most ~10,000 names, the same on SQLite and PostgreSQL.
     """
-    from marketplace.registry.models import Producer
-    from search.folding import fold
-
     words = fold(query).split()
     names = Producer.objects.values_list("pk", "name")
     return Producer.objects.filter(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
 from marketplace.core import request_params
+from marketplace.ocop.models import Producer
 from marketplace.producers.models import ProducerMembership
 from marketplace.producers.services import (
     ClaimRefused,
@@ -16,7 +17,6 @@ from marketplace.producers.services import (
     claim_start,
     producers_named,
 )
-from marketplace.registry.models import Producer
 
 Product = get_model("catalogue", "Product")
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from marketplace.ocop.text import fold_keeping_length
+
 PROVINCES_2025: tuple[str, ...] = (
     "Hà Nội",
     "Huế",
@@ -128,24 +130,9 @@ class _Kind(Enum):
     BARE = "bare"
 
 
-def _fold(text: str) -> str:
-    """Lowercase ASCII skeleton of `text`, one character per character.
-
-    Keeping the length lets a prefix found in the folded text be cut from the
-    original, diacritics and all.
-    """
-    out = []
-    for char in text.lower():
-        if char == "đ":
-            out.append("d")
-            continue
-        out.append(unicodedata.normalize("NFD", char)[0])
-    return "".join(out)
-
-
 def _key(text: str) -> str:
     """Lookup key: folded, with spaces, dots and dashes gone ("TP. HCM" → "tphcm")."""
-    return re.sub(r"[^a-z0-9]", "", _fold(unicodedata.normalize("NFC", text)))
+    return re.sub(r"[^a-z0-9]", "", fold_keeping_length(unicodedata.normalize("NFC", text)))
 
 
 _ALIASES: dict[str, str] = {
@@ -218,7 +205,7 @@ def _match_prefix(part: str) -> tuple[_Kind, int] | None:
     if not first_word.isascii():
         return None
     all_ascii = lowered.isascii()
-    folded = _fold(lowered)
+    folded = fold_keeping_length(lowered)
     for kind, pattern, needs_all_ascii in _ASCII_PREFIXES:
         if needs_all_ascii and not all_ascii:
             continue

@@ -22,14 +22,8 @@ from catalogue.services import (
     products_for_certificates_create,
     products_reassign,
 )
-from marketplace.registry.models import (
-    Certificate,
-    CertificateChange,
-    CertificateStatus,
-    Producer,
-    RecordSource,
-    SyncRun,
-)
+from marketplace.ocop.models import Certificate, CertificateStatus, Producer, RecordSource
+from marketplace.registry.models import CertificateChange, SyncRun
 from marketplace.registry.photos import PhotoBook
 from marketplace.registry.producer_identity import producer_values, producers_choose
 from marketplace.registry.producers import producers_create

@@ -6,7 +6,7 @@ stray spaces. A lookup that missed those told the shopper the certificate
 did not exist, which reads as "this product is fake" (issue 15).
 
 So the lookup compares *number keys*: the number folded as search folds
-Vietnamese (`search.folding.fold`: đ→d, every mark dropped), in capitals,
+Vietnamese (`ocop.text.fold`: đ→d, every mark dropped), in capitals,
 without spaces. `number_key` computes it in Python for what was typed;
 `NumberKey` computes the same in SQL for the stored numbers, where
 PostgreSQL has an index on exactly that expression (registry migration
@@ -16,7 +16,7 @@ so the lookup never reads the whole table.
 
 from django.db.models import CharField, Func
 
-from search.folding import VIETNAMESE_MARKED_LETTERS, fold
+from marketplace.ocop.text import VIETNAMESE_MARKED_LETTERS, fold
 
 # The SQL below maps each marked letter to `fold` of it, one letter each.
 MARKED_LETTERS = VIETNAMESE_MARKED_LETTERS

@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 from marketplace.registry.addresses import province_2025
-from marketplace.registry.decision_list_values import cell_text, fold
+from marketplace.registry.decision_list_values import cell_text, match_text
 
 MIN_HEADER_MATCHES = 4
 """A row is the header when at least this many of its cells name a known column."""
@@ -189,7 +189,7 @@ class Header:
 def _header_key(text: str) -> str:
     """A header folded for matching, without its decorations: "Số sao (*)" → "so sao"."""
     bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text).strip(" :.*")
-    return fold(bare) or fold(text)
+    return match_text(bare) or match_text(text)
 
 
 _ALIAS_FIELD = {
@@ -353,7 +353,7 @@ class TitleDecision:
 def title_decision(title_rows: list[list]) -> TitleDecision:
     """Read a decision number and date out of the rows above the header, if any."""
     text = " ".join(cell_text(cell) for row in title_rows for cell in row if cell_text(cell))
-    folded = fold(text)
+    folded = match_text(text)
     match = _TITLE_DECISION.search(folded)
     if not match:
         return TitleDecision()
@@ -394,7 +394,7 @@ def title_province(title_rows: list[list]) -> str:
     """
     for row in title_rows:
         for cell in row:
-            folded = fold(cell_text(cell)[:300])
+            folded = match_text(cell_text(cell)[:300])
             for lead in _PROVINCE_LEAD.finditer(folded):
                 words = folded[lead.end() :].split()[:_PROVINCE_WORDS]
                 for end in range(len(words), 0, -1):
@@ -471,15 +471,15 @@ def is_column_numbers(texts: list[str]) -> bool:
 def _is_total(texts: list[str]) -> bool:
     """Whether the row sums the table up: "Tổng cộng: 45 sản phẩm", "Tổng số", "Cộng"."""
     first = next((text for text in texts if re.search(r"[^\W\d_]", text)), "")
-    return bool(_TOTAL.match(fold(first)))
+    return bool(_TOTAL.match(match_text(first)))
 
 
 def _is_footnote(texts: list[str]) -> bool:
     """Whether the row starts the notes or the signature block below the table."""
     first = texts[0]
-    if _FOOTNOTE.match(fold(first)) or re.match(r"^\(?\*+\)?\s*[^\W\d_*]", first):
+    if _FOOTNOTE.match(match_text(first)) or re.match(r"^\(?\*+\)?\s*[^\W\d_*]", first):
         return True
-    return len(texts) <= 3 and any(_SIGNATURE.match(fold(text)) for text in texts)
+    return len(texts) <= 3 and any(_SIGNATURE.match(match_text(text)) for text in texts)
 
 
 def _is_group(texts: list[str]) -> bool:
@@ -491,7 +491,7 @@ def _is_group(texts: list[str]) -> bool:
     if _ENUMERATOR.match(texts[0]) and len(texts) > 1:
         # Only a numbered title may carry a bare count: a data row's STT is a
         # number too, and "5 | Gốm sứ" is a broken data row, not a group.
-        rest = texts[1:2] + [text for text in texts[2:] if not _COUNT.match(fold(text))]
+        rest = texts[1:2] + [text for text in texts[2:] if not _COUNT.match(match_text(text))]
     else:
         rest = texts
     return len(rest) == 1 and re.search(r"[^\W\d_]", rest[0]) is not None

@@ -13,14 +13,19 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from marketplace.ocop.text import fold
+
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
-def fold(text: str) -> str:
-    """Lowercase, diacritic-free, single-spaced text for tolerant matching."""
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    return " ".join(re.sub(r"[^a-z0-9★*]+", " ", text).split())
+_NOT_A_WORD = re.compile(r"[^a-z0-9★*]+")
+
+
+def match_text(text) -> str:
+    """Folded text (`ocop.text.fold`) with only letters, digits and star
+    marks left, single-spaced: "Hạng sao (★)" → "hang sao ★". Headers and
+    cells are matched on it, however a province punctuated them."""
+    return " ".join(_NOT_A_WORD.sub(" ", fold(str(text))).split())
 
 
 def cell_text(value) -> str:
@@ -79,7 +84,7 @@ def parse_stars(value) -> tuple[int, bool]:
     number = _STAR_NUMBER.fullmatch(text)
     if number:
         return int(number.group(1)), False
-    folded = fold(text)
+    folded = match_text(text)
     if folded == "tiem nang":
         return 5, True
     match = _STAR_TEXT.fullmatch(folded)
@@ -158,7 +163,7 @@ def parse_date(value) -> date:
         raise ValueError(value)
     text = _DATE_LEAD.sub("", text.strip(" ()[]")).rstrip(" .")
     text = re.sub(r"\s*([/.-])\s*(?=\d)", r"\1", text)
-    for candidate in (text, fold(text)):
+    for candidate in (text, match_text(text)):
         for pattern, order in _DATE_PATTERNS:
             match = pattern.match(candidate)
             if match:
@@ -337,7 +342,7 @@ _TYPE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 _TYPE_RULES_ASCII = tuple(
-    (code, tuple(fold(keyword) for keyword in keywords)) for code, keywords in _TYPE_RULES
+    (code, tuple(match_text(keyword) for keyword in keywords)) for code, keywords in _TYPE_RULES
 )
 _TYPE_CODES = frozenset({"food", "drink", "herbs", "cloth", "keepsake", "travel"})
 
@@ -362,7 +367,7 @@ def product_type_from_set(product_set: str) -> str | None:
     text = re.sub(r"(?<!\w)hoa quả(?!\w)", "trái cây", text)
     rules = _TYPE_RULES
     if text.isascii():
-        text, rules = fold(text), _TYPE_RULES_ASCII
+        text, rules = match_text(text), _TYPE_RULES_ASCII
     for code, keywords in rules:
         if any(_has_word(text, keyword) for keyword in keywords):
             return code
@@ -378,7 +383,7 @@ def is_ministerial(decision_number: str) -> bool:
     Provincial decisions read "…/QĐ-UBND"; ministerial and Prime Minister's
     ones carry "BNN" (Ministry of Agriculture), "TTg" or "Bộ".
     """
-    tokens = fold(decision_number).split()
+    tokens = match_text(decision_number).split()
     return any(token in ("ttg", "bo") or token.startswith("bnn") for token in tokens)
 
 
@@ -388,7 +393,7 @@ def _normalised(text: str) -> str:
 
 def _normalised_number(decision_number: str) -> str:
     """Decision number without spaces or diacritics: "123 / QĐ-UBND" ≡ "123/QD-UBND"."""
-    return fold(decision_number).replace(" ", "")
+    return match_text(decision_number).replace(" ", "")
 
 
 def decision_record_id(decision_number: str, product: str, producer: str) -> int:

@@ -39,6 +39,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.functions import fromstring
 
+from marketplace.ocop.models import Certificate, Producer
 from marketplace.registry.addresses import address_parse, province_2025
 from marketplace.registry.decision_list_layout import (
     FIELDS,
@@ -69,7 +70,6 @@ from marketplace.registry.decision_list_values import (
     split_decision,
     stars_from_score,
 )
-from marketplace.registry.models import Certificate, Producer
 
 __all__ = [
     "MAX_ROWS",

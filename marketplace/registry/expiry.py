@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils.formats import date_format
 
 from catalogue.managers import today_in_vietnam
-from marketplace.registry.models import Certificate, ExpiryWarning
+from marketplace.ocop.models import Certificate
+from marketplace.registry.models import ExpiryWarning
 
 EXPIRY_WARNING_DAYS = (7, 30, 90)
 

@@ -15,9 +15,10 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify as oscar_slugify
 
 from catalogue.services import products_reassign
+from marketplace.ocop.models import Certificate, Producer
 from marketplace.partner.services import partners_create
 from marketplace.registry.addresses import province_2025
-from marketplace.registry.models import Certificate, Producer, ProducerSplit, SyncRun
+from marketplace.registry.models import ProducerSplit, SyncRun
 from marketplace.registry.producer_identity import producer_preferred, producer_values
 from marketplace.registry.records import (
     CertificateData,

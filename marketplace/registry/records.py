@@ -12,8 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from marketplace.registry.addresses import ParsedAddress, address_parse, province_2025
-from marketplace.registry.models import (
+from marketplace.ocop.models import (
     SECTOR_BY_TYPE,
     Certificate,
     Producer,
@@ -21,7 +20,8 @@ from marketplace.registry.models import (
     ProductType,
     expiry_from_issue,
 )
-from search.folding import fold, nfc
+from marketplace.ocop.text import fold, nfc
+from marketplace.registry.addresses import ParsedAddress, address_parse, province_2025
 
 _PRODUCT_TYPES = frozenset(ProductType.values)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -16,12 +16,8 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from marketplace.registry.models import (
-    Certificate,
-    CertificateStatus,
-    RejectedRecord,
-    SyncRun,
-)
+from marketplace.ocop.models import Certificate, CertificateStatus
+from marketplace.registry.models import RejectedRecord, SyncRun
 from marketplace.registry.records import (
     CertificateData,
     RecordRejected,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from marketplace.ocop.models import RecordSource
 from marketplace.registry.client import RegistryClient, RegistryPage, SnapshotFileClient
 from marketplace.registry.decision_lists import decision_list_read
-from marketplace.registry.models import RecordSource
 
 REJECTED_REASON_KEY = "_rejected_reason"
 DECISION_LIST_SUFFIXES = (".csv", ".xlsx")

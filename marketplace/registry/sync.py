@@ -29,10 +29,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from marketplace.ocop.models import RecordSource
 from marketplace.registry.apply import Applier
 from marketplace.registry.client import RegistrySource, RegistryUnavailable
 from marketplace.registry.decision_lists import DecisionListError
-from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
+from marketplace.registry.models import SyncRun, SyncStatus
 from marketplace.registry.producers import producers_heal
 from marketplace.registry.rejections import (
     nothing_imported_reason,

@@ -25,7 +25,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
+from marketplace.ocop.models import RecordSource
+from marketplace.registry.models import SyncRun, SyncStatus
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from oscar.core.loading import get_model
 
 from catalogue.managers import today_in_vietnam
 from marketplace.core import request_params
+from marketplace.ocop.models import Certificate
 from marketplace.registry.certificate_numbers import NumberKey, number_key
-from marketplace.registry.models import Certificate
 
 MAX_RESULTS = 20
 

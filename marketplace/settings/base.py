@@ -106,6 +106,9 @@ THIRD_PARTY_APPS = [
 ]
 
 LOCAL_APPS = [
+    # The OCOP domain (producers, certificates): first, as every app below
+    # stands on it and it stands on none of them.
+    "marketplace.ocop",
     *OSCAR_APPS,
     "marketplace.core",
     "marketplace.translations",

@@ -21,8 +21,8 @@ from django.db.models.functions import Coalesce, Left, Length
 from django.db.models.lookups import Contains, Regex
 from oscar.core.loading import get_model
 
+from marketplace.ocop.text import fold
 from search.backends.base import FACET_SIZE, FACETS, PRICE_RANGES, SearchRequest, SearchResult
-from search.folding import fold
 from search.popularity import popularity_expression
 from search.typos import one_typo_pattern, tolerates_typo
 

@@ -14,9 +14,9 @@ from datetime import date
 
 from opensearchpy import OpenSearch, Q, Search
 
-from marketplace.registry.models import MIN_CERTIFIED_STARS, CertificateStatus
+from marketplace.ocop.models import MIN_CERTIFIED_STARS, CertificateStatus
+from marketplace.ocop.text import nfc
 from search.backends.base import FACET_SIZE, FACETS, PRICE_RANGES, SearchRequest, SearchResult
-from search.folding import nfc
 from search.indexing import ALIAS
 
 TERM_FIELDS = {

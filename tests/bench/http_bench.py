@@ -185,8 +185,9 @@ def _catalogue_build(size: int, timings: dict) -> None:
     from django.utils import timezone
 
     from marketplace.demo.build_snapshot import build_scaled_records
+    from marketplace.ocop.models import RecordSource
     from marketplace.registry.apply import Applier
-    from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
+    from marketplace.registry.models import SyncRun, SyncStatus
     from marketplace.registry.rejections import records_validate
 
     with _timed(timings, "records_generate"):
@@ -311,7 +312,7 @@ def _typo(word: str, rng: random.Random) -> str:
 def _text_queries(titles: list[str], count: int, seed: int) -> list[str]:
     """`count` distinct shopper texts: a word or two of a real title, half
     typed without accents, some with a typo (as the search bench mixes)."""
-    from search.folding import fold
+    from marketplace.ocop.text import fold
 
     rng = random.Random(seed)
     seen: dict[str, None] = {}

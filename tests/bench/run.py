@@ -144,7 +144,7 @@ def _baseline_bulk_insert(records: list[dict]) -> float:
     from django.db import transaction
     from oscar.core.loading import get_model
 
-    from marketplace.registry.models import Certificate, Producer, expiry_from_issue
+    from marketplace.ocop.models import Certificate, Producer, expiry_from_issue
 
     Partner = get_model("partner", "Partner")
     Product = get_model("catalogue", "Product")
@@ -287,8 +287,9 @@ def _counted_sync(records: list[dict]) -> dict:
     the rows it wrote to the producer and certificate tables."""
     from django.db import connection
 
+    from marketplace.ocop.models import Certificate, Producer
     from marketplace.registry.client import RegistryClient
-    from marketplace.registry.models import Certificate, CertificateChange, Producer
+    from marketplace.registry.models import CertificateChange
     from marketplace.registry.services import certificate_sync
 
     writes = _TableWrites(

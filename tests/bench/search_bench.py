@@ -19,7 +19,7 @@ import random
 import statistics
 import time
 
-from search.folding import fold
+from marketplace.ocop.text import fold
 
 FACET_CHOICES = ("stars", "sector", "group", "province", "price", "in_stock")
 

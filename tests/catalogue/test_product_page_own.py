@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.registry.models import Certificate
+from marketplace.ocop.models import Certificate
 from tests.factories import certified_product_create, producer_create
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from oscar.core.loading import get_model
 from PIL import Image
 
-from marketplace.registry.models import Certificate
+from marketplace.ocop.models import Certificate
 from tests.factories import certified_product_create
 
 ProductImage = get_model("catalogue", "ProductImage")

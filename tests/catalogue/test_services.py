@@ -18,7 +18,7 @@ from catalogue.services import (
     products_for_certificates_create,
     products_reassign,
 )
-from marketplace.registry.models import Certificate, expiry_from_issue
+from marketplace.ocop.models import Certificate, expiry_from_issue
 from tests.factories import certified_product_create, producer_create
 
 Product = get_model("catalogue", "Product")

@@ -15,7 +15,7 @@ import json
 import pytest
 from django.test import Client
 
-from marketplace.registry.models import Sector
+from marketplace.ocop.models import Sector
 from tests.cms.conftest import event_add, fair_add, products_block, village_add
 from tests.factories import certified_product_create, producer_create
 

@@ -8,7 +8,7 @@ import pytest
 import catalogue.managers
 from catalogue.managers import today_in_vietnam
 from cms.models import FairPage
-from marketplace.registry.models import Sector
+from marketplace.ocop.models import Sector
 from tests.cms.conftest import fair_add, products_block, village_add
 from tests.factories import certified_product_create, producer_create
 

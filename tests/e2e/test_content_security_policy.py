@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
 from cms.models import CraftVillagePage, FairPage
+from marketplace.ocop.models import Certificate
 from marketplace.order.services import order_place
-from marketplace.registry.models import Certificate
 from tests.order.conftest import basket_with
 
 Product = get_model("catalogue", "Product")

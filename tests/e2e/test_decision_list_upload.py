@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from marketplace.demo import content
-from marketplace.registry.models import RecordSource, SyncRun, SyncStatus
+from marketplace.ocop.models import RecordSource
+from marketplace.registry.models import SyncRun, SyncStatus
 from tests.registry import decision_list_files as files
 
 pytestmark = pytest.mark.e2e

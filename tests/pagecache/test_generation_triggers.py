@@ -33,8 +33,8 @@ NOT_PAGE_FACING = {
 ALSO_PAGE_FACING = {
     ("partner", "Partner"),
     ("partner", "StockRecord"),
-    ("registry", "Certificate"),
-    ("registry", "Producer"),
+    ("ocop", "Certificate"),
+    ("ocop", "Producer"),
     ("reviews", "ProductReview"),
     ("offer", "ConditionalOffer"),
     ("wagtailcore", "Page"),

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from marketplace.registry.models import Producer
+from marketplace.ocop.models import Producer
 from tests.factories import certified_product_create, producer_create
 
 pytestmark = pytest.mark.django_db

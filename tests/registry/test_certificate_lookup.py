@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace.registry.models import Certificate
+from marketplace.ocop.models import Certificate
 from tests.bulk_catalogue import (
     catalogue_bulk_create,
     indexes_used,

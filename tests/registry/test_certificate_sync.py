@@ -5,13 +5,8 @@ from datetime import date, timedelta
 import pytest
 from oscar.core.loading import get_model
 
-from marketplace.registry.models import (
-    Certificate,
-    CertificateChange,
-    Producer,
-    RejectedRecord,
-    SyncRun,
-)
+from marketplace.ocop.models import Certificate, Producer
+from marketplace.registry.models import CertificateChange, RejectedRecord, SyncRun
 from marketplace.registry.services import certificate_sync
 from tests.registry.records import registry_record
 

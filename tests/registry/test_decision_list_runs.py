@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from marketplace.registry.models import Certificate, RejectedRecord, SyncRun
+from marketplace.ocop.models import Certificate
+from marketplace.registry.models import RejectedRecord, SyncRun
 from marketplace.registry.services import certificate_sync
 from marketplace.registry.sources import registry_source
 from tests.registry import decision_list_files as files

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.registry.models import Certificate, RejectedRecord
+from marketplace.ocop.models import Certificate
+from marketplace.registry.models import RejectedRecord
 from marketplace.registry.services import certificate_sync
 from marketplace.registry.sources import registry_source
 

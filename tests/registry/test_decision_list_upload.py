@@ -10,9 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from marketplace.ocop.models import Certificate, RecordSource
 from marketplace.registry import tasks
 from marketplace.registry.dashboard import views
-from marketplace.registry.models import Certificate, RecordSource, SyncRun, SyncStatus
+from marketplace.registry.models import SyncRun, SyncStatus
 from marketplace.registry.uploads import UPLOAD_DIR, upload_safe_name, upload_storage
 from tests.registry import decision_list_files as files
 

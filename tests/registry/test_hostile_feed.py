@@ -4,8 +4,9 @@ record can fail the sync."""
 
 import pytest
 
+from marketplace.ocop.models import Certificate, Producer
 from marketplace.registry import sync
-from marketplace.registry.models import Certificate, Producer, RejectedRecord, SyncRun
+from marketplace.registry.models import RejectedRecord, SyncRun
 from marketplace.registry.services import certificate_sync
 from tests.registry.records import registry_record
 

@@ -7,8 +7,9 @@ import pytest
 from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
+from marketplace.ocop.models import Certificate, Producer
 from marketplace.producers.models import ProducerMembership
-from marketplace.registry.models import Certificate, Producer, ProducerSplit
+from marketplace.registry.models import ProducerSplit
 from marketplace.registry.services import certificate_sync
 from tests.registry.records import registry_record
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oscar.core.loading import get_model
 
+from marketplace.ocop.models import Certificate, Producer
 from marketplace.registry.client import RegistryClient
-from marketplace.registry.models import Certificate, Producer
 from marketplace.registry.services import certificate_sync
 from marketplace.registry.standin.server import StandinServer
 from tests.registry.records import registry_record

@@ -10,8 +10,9 @@ from django.core.files.storage import default_storage
 from oscar.core.loading import get_model
 from PIL import Image
 
+from marketplace.ocop.models import Certificate
 from marketplace.registry.client import ImageRefused, RegistryClient, image_url_resolve
-from marketplace.registry.models import Certificate, PhotoStatus, RegistryPhoto
+from marketplace.registry.models import PhotoStatus, RegistryPhoto
 from marketplace.registry.services import certificate_sync, photos_fetch
 from marketplace.registry.standin.photos import render_photo
 from marketplace.registry.standin.server import StandinServer

@@ -6,7 +6,8 @@ import pytest
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from marketplace.registry.models import RecordSource, RejectedRecord, SyncRun
+from marketplace.ocop.models import RecordSource
+from marketplace.registry.models import RejectedRecord, SyncRun
 from marketplace.registry.services import certificate_sync, decision_list_import
 from tests.registry import decision_list_files
 from tests.registry.records import registry_record

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from oscar.core.loading import get_model
 
-from marketplace.registry.models import Certificate, CertificateChange, SyncRun
+from marketplace.ocop.models import Certificate
+from marketplace.registry.models import CertificateChange, SyncRun
 from marketplace.registry.services import certificate_sync
 from marketplace.registry.sources import registry_source
 from tests.registry.records import registry_record

@@ -5,7 +5,8 @@ import pytest
 from oscar.core.loading import get_model
 
 from catalogue.managers import today_in_vietnam
-from marketplace.registry.models import Certificate, CertificateChange, RejectedRecord
+from marketplace.ocop.models import Certificate
+from marketplace.registry.models import CertificateChange, RejectedRecord
 from marketplace.registry.services import certificate_sync
 from tests.registry.records import registry_record
 

@@ -17,7 +17,7 @@ from wagtail.models import Page
 
 from catalogue.managers import today_in_vietnam
 from cms.services import home_page_ensure
-from marketplace.registry.models import Certificate
+from marketplace.ocop.models import Certificate
 from search import pages as page_search
 from search.backends import search_backend
 from search.indexing import index_rebuild

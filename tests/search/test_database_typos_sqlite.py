@@ -10,8 +10,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
+from marketplace.ocop.text import fold
 from search.backends.database import TEXT_RELEVANCE, _text_matching
-from search.folding import fold
 from search.popularity import popularity_expression
 
 Product = get_model("catalogue", "Product")

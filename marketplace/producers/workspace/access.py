@@ -13,8 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from marketplace.ocop.models import Producer
 from marketplace.producers.models import ProducerMembership
-from marketplace.registry.models import Producer
 
 SUPPORT_SESSION_KEY = "workspace_support_producer"
 

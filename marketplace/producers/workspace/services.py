@@ -154,7 +154,7 @@ def product_image_remove(*, workspace: Workspace, actor, product, image_id: int)
 
 def producer_profile_edit(*, workspace: Workspace, actor, story: str, allows_pickup: bool):
     """Set the producer's own story and whether buyers may collect in person."""
-    from marketplace.registry.models import Producer
+    from marketplace.ocop.models import Producer
 
     with transaction.atomic():
         producer = Producer.objects.select_for_update().get(pk=workspace.producer.pk)

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from marketplace.ocop.models import Producer
 from marketplace.producers.models import WorkspaceChange
-from marketplace.registry.models import Producer
 from tests.producers.workspace.conftest import png_upload
 
 Product = get_model("catalogue", "Product")

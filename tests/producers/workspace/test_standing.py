@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 from oscar.core.loading import get_model
 
+from marketplace.ocop.models import Certificate
 from marketplace.producers.workspace.access import Workspace
 from marketplace.producers.workspace.services import product_edit
 from marketplace.producers.workspace.standing import certificate_standing
 from marketplace.registry.client import RegistryClient
-from marketplace.registry.models import Certificate
 from marketplace.registry.services import certificate_sync
 from marketplace.registry.standin.server import StandinServer
 from tests.producers.workspace.conftest import member_create

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.ocop.models import Producer
 from marketplace.producers.workspace.access import SUPPORT_SESSION_KEY
-from marketplace.registry.models import Producer
 
 
 @staff_member_required(login_url="customer:login")
