@@ -73,9 +73,10 @@ def _fill(apps) -> dict:
     SyncRun = apps.get_model("registry", "SyncRun")
     User = apps.get_model("auth", "User")
     Order = apps.get_model("order", "Order")
-    # ids that a re-created table would not reproduce by itself
+    # ids that a re-created table would not reproduce by itself, far above
+    # what the sequences have handed out so far
     first = Producer.objects.create(
-        pk=41,
+        pk=900041,
         registry_key="htx gom bat trang",
         registry_province="Hà Nội",
         name="HTX Gốm Bát Tràng",
@@ -83,16 +84,20 @@ def _fill(apps) -> dict:
         partner=Partner.objects.create(name="HTX Gốm Bát Tràng"),
     )
     second = Producer.objects.create(
-        pk=57,
+        pk=900057,
         registry_key="htx gom bat trang",
         registry_province="Huế",
         name="HTX Gốm Bát Tràng",
         partner=Partner.objects.create(name="HTX Gốm Bát Tràng (Huế)"),
     )
+    # and one numbered by the table's own sequence
+    numbered = Producer.objects.create(
+        registry_key="ho banh cuon", name="Hộ bánh cuốn", partner=Partner.objects.create(name="Hộ")
+    )
     common = {"issued_on": dt.date(2025, 3, 1), "expiry_date": dt.date(2028, 3, 1)}
     common |= {"product_type": "keepsake", "sector": "handicraft"}
     vase = Certificate.objects.create(
-        pk=301,
+        pk=900301,
         registry_id=9001,
         number="4315/QĐ-UBND",
         name="Bình gốm men lam",
@@ -102,7 +107,7 @@ def _fill(apps) -> dict:
         **common,
     )
     bowl = Certificate.objects.create(
-        pk=302,
+        pk=900302,
         registry_id=9002,
         number="4316/QĐ-UBND",
         name="Bát men rạn",
@@ -111,8 +116,8 @@ def _fill(apps) -> dict:
         raw={"id": 9002},
         **common,
     )
-    Product.objects.create(pk=501, title="Bình gốm men lam", certificate=vase, slug="binh")
-    Product.objects.create(pk=502, title="Không chứng nhận", slug="khong")
+    Product.objects.create(pk=900501, title="Bình gốm men lam", certificate=vase, slug="binh")
+    Product.objects.create(pk=900502, title="Không chứng nhận", slug="khong")
     run = SyncRun.objects.create(source="https://registry.example/v1/public/product-info/")
     apps.get_model("registry", "CertificateChange").objects.create(
         certificate=vase, field="stars", old_value="3", new_value="4", sync_run=run
@@ -150,7 +155,12 @@ def _fill(apps) -> dict:
     )
     group = apps.get_model("auth", "Group").objects.create(name="Ban quản lý")
     group.permissions.add(permission)
-    return {"content_type": producer_type.pk, "permission": permission.pk, "group": group.pk}
+    return {
+        "numbered": numbered.pk,
+        "content_type": producer_type.pk,
+        "permission": permission.pk,
+        "group": group.pk,
+    }
 
 
 def _triggers_and_indexes() -> set[str]:
@@ -194,21 +204,27 @@ def test_the_move_keeps_every_row_id_and_foreign_key():
     Producer = apps.get_model("ocop", "Producer")
     Certificate = apps.get_model("ocop", "Certificate")
     Product = apps.get_model("catalogue", "Product")
-    assert sorted(Producer.objects.values_list("pk", "registry_province")) == [
-        (41, "Hà Nội"),
-        (57, "Huế"),
+    assert sorted(
+        Producer.objects.filter(pk__gte=900000).values_list("pk", "registry_province")
+    ) == [
+        (900041, "Hà Nội"),
+        (900057, "Huế"),
     ]
     vase = Certificate.objects.select_related("producer").get(registry_id=9001)
-    assert (vase.pk, vase.producer.pk, vase.raw["name"]) == (301, 41, "Bình gốm men lam")
-    assert Product.objects.select_related("certificate__producer").get(pk=501).certificate == vase
-    assert list(Certificate.objects.get(pk=302).unreadable_records.values_list("reason")) == [
+    assert (vase.pk, vase.producer.pk, vase.raw["name"]) == (900301, 900041, "Bình gốm men lam")
+    assert (
+        Product.objects.select_related("certificate__producer").get(pk=900501).certificate == vase
+    )
+    assert list(Certificate.objects.get(pk=900302).unreadable_records.values_list("reason")) == [
         ("sao",)
     ]
-    assert apps.get_model("order", "Parcel").objects.get().producer == Producer.objects.get(pk=41)
+    assert apps.get_model("order", "Parcel").objects.get().producer == Producer.objects.get(
+        pk=900041
+    )
     # and new rows continue the old numbering instead of colliding with it
-    partner = apps.get_model("partner", "Partner").objects.create(name="Hộ bánh cuốn")
-    newcomer = Producer.objects.create(registry_key="ho banh cuon", name="Hộ", partner=partner)
-    assert newcomer.pk > 57
+    partner = apps.get_model("partner", "Partner").objects.create(name="HTX mới")
+    newcomer = Producer.objects.create(registry_key="htx moi", name="HTX mới", partner=partner)
+    assert newcomer.pk > kept["numbered"]
     # and the content type was renamed, not replaced: the group keeps its permission
     ContentType = apps.get_model("contenttypes", "ContentType")
     assert ContentType.objects.get(pk=kept["content_type"]).app_label == "ocop"
