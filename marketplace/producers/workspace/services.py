@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from catalogue.search_text import search_text_refresh
+from marketplace.ocop.models import Producer
 from marketplace.order.services import parcel_advance
 from marketplace.producers.models import WorkspaceChange
 from marketplace.producers.workspace.access import Workspace
@@ -154,8 +155,6 @@ def product_image_remove(*, workspace: Workspace, actor, product, image_id: int)
 
 def producer_profile_edit(*, workspace: Workspace, actor, story: str, allows_pickup: bool):
     """Set the producer's own story and whether buyers may collect in person."""
-    from marketplace.ocop.models import Producer
-
     with transaction.atomic():
         producer = Producer.objects.select_for_update().get(pk=workspace.producer.pk)
         changes = {
