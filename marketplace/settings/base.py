@@ -73,6 +73,10 @@ OSCAR_APPS = [
     "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
+    "marketplace.dashboard.registry.apps.RegistryDashboardConfig",
+    "marketplace.dashboard.payments.apps.PaymentsDashboardConfig",
+    "marketplace.dashboard.producers.apps.ProducersDashboardConfig",
+    "marketplace.dashboard.lockouts.apps.LockoutsDashboardConfig",
 ]
 
 WAGTAIL_APPS = [
@@ -565,35 +569,30 @@ OSCAR_DASHBOARD_NAVIGATION = [
     # and operators reach producers through "Chủ thể và lời mời" below.
     *_navigation_without(OSCAR_DASHBOARD_NAVIGATION, {"dashboard:partner-list"}),  # noqa: F405
     {
+        # Our operator areas (marketplace.dashboard.<area>); Oscar shows each
+        # entry to whoever its dashboard app lets in, staff alone.
         "label": _("Hệ thống OCOP"),
         "icon": "fas fa-certificate",
         "children": [
             {
                 "label": _("Lượt đồng bộ"),
-                "url_name": "registry-dashboard:sync-runs",
-                # Not an Oscar view, so Oscar's permission lookup cannot see
-                # it; the view itself requires staff.
-                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+                "url_name": "dashboard:registry-sync-runs",
             },
             {
                 "label": _("Bản ghi bị từ chối"),
-                "url_name": "registry-dashboard:rejected-records",
-                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+                "url_name": "dashboard:registry-rejected-records",
             },
             {
                 "label": _("Chủ thể và lời mời"),
-                "url_name": "producers-dashboard:list",
-                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+                "url_name": "dashboard:producers-list",
             },
             {
                 "label": _("Khoá đăng nhập"),
-                "url_name": "lockouts-dashboard:list",
-                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+                "url_name": "dashboard:lockouts-list",
             },
             {
                 "label": _("Chuyển khoản VietQR"),
-                "url_name": "payments-dashboard:transfers",
-                "access_fn": lambda user, *args, **kwargs: user.is_staff,
+                "url_name": "dashboard:payments-transfers",
             },
         ],
     },

@@ -26,7 +26,7 @@ def test_the_dashboard_shows_the_shops_logo_and_name(admin_client):
 
 
 def test_dashboard_pages_of_our_own_carry_the_logo_too(admin_client):
-    html = admin_client.get(reverse("producers-dashboard:list")).content.decode()
+    html = admin_client.get(reverse("dashboard:producers-list")).content.decode()
     assert OUR_MARK in html and "oscar/favicon.ico" not in html
 
 

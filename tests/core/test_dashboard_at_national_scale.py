@@ -39,7 +39,7 @@ def _pages(product) -> dict[str, str]:
         ),
         "dashboard home": reverse("dashboard:index"),
         "product list": reverse("dashboard:catalogue-product-list"),
-        "producers": reverse("producers-dashboard:list"),
+        "producers": reverse("dashboard:producers-list"),
     }
 
 
@@ -69,4 +69,4 @@ def test_a_products_stock_record_shows_its_producers_partner_alone(admin_client,
 def test_the_menu_leads_operators_to_producers_not_oscars_partner_list(admin_client, national):
     html = admin_client.get(reverse("dashboard:index")).content.decode()
     assert reverse("dashboard:partner-list") not in html
-    assert reverse("producers-dashboard:list") in html
+    assert reverse("dashboard:producers-list") in html

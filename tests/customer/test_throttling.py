@@ -6,7 +6,6 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
 
 from tests.customer.conftest import PASSWORD
 
@@ -140,34 +139,6 @@ def test_a_wrong_password_is_not_stored(client, shopper):
     stored = AccessAttempt.objects.get()
     assert "gần-đúng-mật-khẩu" not in stored.post_data
     assert "lan@example.vn" not in stored.post_data
-
-
-def test_operator_unlocks_an_account_from_the_dashboard(client, shopper, operator):
-    # given: a locked shopper
-    buyer = Client(REMOTE_ADDR="198.51.100.20")
-    for _ in range(5):
-        shop_sign_in(buyer, "lan@example.vn", "sai")
-    client.force_login(operator)
-    listing = client.get(reverse("lockouts-dashboard:list"))
-    assert "lan@example.vn" in listing.content.decode()
-
-    # when: the operator unlocks the account
-    client.post(
-        reverse("lockouts-dashboard:clear"), {"kind": "username", "value": "lan@example.vn"}
-    )
-
-    # then: the shopper's right password works again
-    assert shop_sign_in(buyer, "lan@example.vn", PASSWORD).status_code == 302
-
-
-def test_the_unlock_page_is_for_staff_only(client, shopper):
-    client.force_login(shopper)
-
-    response = client.post(
-        reverse("lockouts-dashboard:clear"), {"kind": "username", "value": "lan@example.vn"}
-    )
-
-    assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_axes_reset_username_command_unlocks_an_account(client, shopper):

@@ -39,7 +39,7 @@ def test_an_operator_uploads_previews_and_confirms_a_decision_list(
     _sign_in(page, base, content.OPERATOR_EMAIL, "test-operator-pass")
 
     # when they choose the file on the sync page and upload it
-    page.goto(base + reverse("registry-dashboard:sync-runs"))
+    page.goto(base + reverse("dashboard:registry-sync-runs"))
     _shot(page, "registry-sync-page.png")
     page.get_by_label("Tệp danh sách (.xlsx hoặc .csv)").set_input_files(listing)
     page.get_by_test_id("upload-submit").click()
@@ -61,7 +61,7 @@ def test_an_operator_uploads_previews_and_confirms_a_decision_list(
 
     # then the run page shows it finished, with its counts and the rejected row
     run = SyncRun.objects.get(source_kind=RecordSource.DECISION_LIST)
-    assert page.url == base + reverse("registry-dashboard:sync-run", args=[run.pk])
+    assert page.url == base + reverse("dashboard:registry-sync-run", args=[run.pk])
     assert run.status == SyncStatus.SUCCEEDED
     assert page.get_by_test_id("run-status").inner_text() == "Thành công"
     counts = page.get_by_test_id("run-counts").inner_text()

@@ -62,7 +62,7 @@ def workspace_view(view):
         if workspace is None:
             if request.user.is_staff:
                 messages.info(request, _("Hãy chọn chủ thể cần hỗ trợ."))
-                return redirect("producers-dashboard:list")
+                return redirect("dashboard:producers-list")
             messages.info(request, _("Tài khoản của bạn chưa gắn với chủ thể OCOP nào."))
             return redirect("producers:claim-find")
         request.workspace = workspace

@@ -145,7 +145,7 @@ MATRIX = {
         lambda a, b: {"producer_pk": b.producer.pk},
         lambda a, b: {},
     ),
-    "operator producer list": ("get", "producers-dashboard:list", lambda a, b: {}, None),
+    "operator producer list": ("get", "dashboard:producers-list", lambda a, b: {}, None),
 }
 
 

@@ -53,7 +53,7 @@ def test_ending_support_leaves_the_workspace(two_sides, client, operator):
     client.post(reverse("workspace:support-start", args=[a.producer.pk]))
     client.post(reverse("workspace:support-end"))
     response = client.get(reverse("workspace:product-list"))
-    assert response["Location"] == reverse("producers-dashboard:list")
+    assert response["Location"] == reverse("dashboard:producers-list")
 
 
 def test_operators_keep_oscars_full_order_dashboard(two_sides, client, operator):

@@ -24,4 +24,4 @@ def support_start(request, producer_pk: int):
 @require_POST
 def support_end(request):
     request.session.pop(SUPPORT_SESSION_KEY, None)
-    return redirect("producers-dashboard:list")
+    return redirect("dashboard:producers-list")
