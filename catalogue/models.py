@@ -54,10 +54,9 @@ class Product(AbstractProduct):
             return False
         Line = get_model("order", "Line")
         Parcel = get_model("order", "Parcel")
-        delivered = Parcel.objects.filter(
+        delivered = Parcel.objects.delivered().filter(
             order=models.OuterRef("order"),
             producer=models.OuterRef("partner__producer"),
-            status="delivered",
         )
         return (
             Line.objects.filter(product=self, order__user=user)

@@ -93,7 +93,7 @@ def buyer_with_delivery_create(client, product, *, email: str = "mua@example.vn"
     delivered: who may review it."""
     from django.contrib.auth import get_user_model
 
-    from marketplace.order.services import parcel_advance
+    from marketplace.order.services import parcel_move
 
     user = get_user_model().objects.create_user(
         username=email, email=email, password="mat-khau-mua-hang"
@@ -111,5 +111,5 @@ def buyer_with_delivery_create(client, product, *, email: str = "mua@example.vn"
     client.post(reverse("checkout:index"), checkout_shown(client, form))
     parcel = user.orders.get().parcels.get()
     for status in ("packed", "shipped", "delivered"):
-        parcel_advance(parcel=parcel, status=status, tracking_number="GHN-1")
+        parcel_move(parcel=parcel, status=status, tracking_number="GHN-1")
     return user

@@ -4,6 +4,7 @@ import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.order.models import PaymentMethod
 from marketplace.registry.addresses import PROVINCES_2025
 
 
@@ -72,13 +73,13 @@ class CheckoutForm(forms.Form):
             (name, name) for name in PROVINCES_2025
         ]
         self.fields["email"].required = needs_email
-        payments = [("cod", _("Thanh toán khi nhận hàng (COD)"))]
+        payments = [(PaymentMethod.COD, _("Thanh toán khi nhận hàng (COD)"))]
         if bank_transfer:
-            payments.append(("vietqr", _("Chuyển khoản ngân hàng (VietQR)")))
+            payments.append((PaymentMethod.VIETQR, _("Chuyển khoản ngân hàng (VietQR)")))
         if card:
-            payments.append(("card", _("Thẻ ngân hàng / thẻ quốc tế")))
+            payments.append((PaymentMethod.CARD, _("Thẻ ngân hàng / thẻ quốc tế")))
         self.fields["payment"].choices = payments
-        self.fields["payment"].initial = "cod"
+        self.fields["payment"].initial = PaymentMethod.COD
         self.fields["pickup"].choices = list(pickup_choices)
         if not pickup_choices:
             del self.fields["pickup"]

@@ -22,7 +22,7 @@ from django.views import View
 from marketplace.core import request_params
 from marketplace.core.qr import qr_svg
 from marketplace.order.links import order_email_remember
-from marketplace.payments.models import PaymentAttempt, PaymentMethod
+from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from marketplace.payments.payos_client import (
     PayosClient,
     PayosNotConfigured,
@@ -91,7 +91,7 @@ class BankTransferView(View):
         left = 0
         if attempt.expires_at:
             left = max(int((attempt.expires_at - timezone.now()).total_seconds()), 0)
-        live = attempt.status == "pending" and left > 0
+        live = attempt.status == PaymentAttemptStatus.PENDING and left > 0
         response = render(
             request,
             "checkout/bank_transfer.html",
@@ -123,7 +123,9 @@ class BankTransferStatusView(View):
             request.session[SESSION_ORDER] = attempt.order.number
             order_email_remember(request, attempt.order)
             body = {"status": "paid", "redirect": reverse("checkout:thank-you")}
-        elif attempt.status == "pending" and attempt.expires_at <= timezone.now():
+        elif (
+            attempt.status == PaymentAttemptStatus.PENDING and attempt.expires_at <= timezone.now()
+        ):
             body = {"status": "expired"}
         response = JsonResponse(body)
         patch_cache_control(response, private=True, no_store=True)
@@ -180,17 +182,17 @@ class BankTransferCancelView(View):
         attempt = bank_transfer_end(client=_client(), attempt=attempt, cancel=not confirm_only)
         if attempt.order_id:
             return transfer_thank_you(request, attempt.order)
-        if attempt.status == "cancelled":
+        if attempt.status == PaymentAttemptStatus.CANCELLED:
             messages.info(
                 request,
                 _("Đã huỷ mã QR. Bạn có thể chọn thanh toán khi nhận hàng (COD) hoặc tạo mã mới."),
             )
             return redirect("checkout:index")
-        if attempt.status == "pending" and not confirm_only:
+        if attempt.status == PaymentAttemptStatus.PENDING and not confirm_only:
             messages.warning(
                 request,
                 _("Chưa huỷ được mã QR vì payOS không phản hồi. Bạn hãy thử lại sau ít phút."),
             )
-        if attempt.status in ("pending", "amount_mismatch"):
+        if attempt.status in (PaymentAttemptStatus.PENDING, PaymentAttemptStatus.AMOUNT_MISMATCH):
             return redirect("checkout:vietqr", order_code=attempt.order_code)
         return redirect("checkout:index")

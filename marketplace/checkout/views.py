@@ -18,12 +18,10 @@ from stripe import StripeError
 from marketplace.checkout.forms import CheckoutForm
 from marketplace.checkout.transfer_views import SESSION_TRANSFER, transfer_thank_you
 from marketplace.core import request_params
+from marketplace.order.exceptions import CheckoutRefused, PricesChanged, TotalChanged
 from marketplace.order.links import order_email_remember, order_status_url
 from marketplace.order.services import (
-    CheckoutRefused,
     Delivery,
-    PricesChanged,
-    TotalChanged,
     basket_purchasable_check,
     order_place,
     quote_for_province,
@@ -223,11 +221,11 @@ class CheckoutView(FormView):
             # no total was on the page (no province yet, or no script to
             # fetch one): show it, and place nothing until it is confirmed
             return self.total_confirm(form)
-        if data["payment"] == "card":
+        if data["payment"] == PaymentMethod.CARD:
             return self.card_payment(
                 form, delivery=delivery, email=email, user=user, shown_total=shown_total
             )
-        if data["payment"] == "vietqr":
+        if data["payment"] == PaymentMethod.VIETQR:
             return self.bank_transfer(
                 form, delivery=delivery, email=email, user=user, shown_total=shown_total
             )

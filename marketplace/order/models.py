@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.abstract_models import AbstractOrder
 
+from marketplace.order.exceptions import ParcelMoveRefused
+
 
 class PaymentMethod(models.TextChoices):
     COD = "cod", _("Thanh toán khi nhận hàng (COD)")
@@ -100,11 +102,28 @@ class ParcelQuerySet(models.QuerySet):
         """Parcels still waiting for their producer: placed or packed."""
         return self.filter(status__in=[ParcelStatus.PLACED, ParcelStatus.PACKED])
 
+    def delivered(self):
+        """Parcels that reached their buyer (what lets a buyer review)."""
+        return self.filter(status=ParcelStatus.DELIVERED)
+
 
 class Parcel(models.Model):
     """The part of an order one producer packs and ships: their lines, their
     shipping charge, their status, carrier and tracking number. Producers see only
-    their own parcels (issue 6)."""
+    their own parcels (issue 6).
+
+    Its status moves along `pipeline`, as Oscar's order status moves along
+    OSCAR_ORDER_STATUS_PIPELINE: `set_status` refuses any other move, so no
+    caller can ship a cancelled parcel or deliver one never packed."""
+
+    # Each status, and the statuses a parcel may move to from it.
+    pipeline = {
+        ParcelStatus.PLACED: (ParcelStatus.PACKED, ParcelStatus.CANCELLED),
+        ParcelStatus.PACKED: (ParcelStatus.SHIPPED, ParcelStatus.CANCELLED),
+        ParcelStatus.SHIPPED: (ParcelStatus.DELIVERED,),
+        ParcelStatus.DELIVERED: (),
+        ParcelStatus.CANCELLED: (),
+    }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="parcels")
     producer = models.ForeignKey("ocop.Producer", on_delete=models.PROTECT, related_name="parcels")
@@ -127,6 +146,30 @@ class Parcel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order.number} / {self.producer}"
+
+    def available_statuses(self) -> tuple:
+        """The statuses this parcel may move to next, in pipeline order."""
+        return self.pipeline.get(self.status, ())
+
+    def set_status(self, new_status: str, *, tracking_number: str = "", carrier: str = "") -> None:
+        """Move to `new_status` and save, with the carrier and tracking number
+        the buyer follows it by (a parcel is not shipped without one).
+        Raises `ParcelMoveRefused` for a move the pipeline does not allow.
+        The order's status follows its parcels: `order.services.parcel_move`
+        moves a parcel and its order together, under row locks."""
+        if new_status not in self.available_statuses():
+            raise ParcelMoveRefused(
+                _("Không thể chuyển kiện hàng từ “%(old)s” sang “%(new)s”.")
+                % {"old": self.get_status_display(), "new": str(new_status)}
+            )
+        if new_status == ParcelStatus.SHIPPED and not tracking_number.strip():
+            raise ParcelMoveRefused(_("Cần mã vận đơn khi giao cho đơn vị vận chuyển."))
+        self.status = ParcelStatus(new_status)
+        if tracking_number:
+            self.tracking_number = tracking_number.strip()[:64]
+        if carrier.strip():
+            self.carrier = carrier.strip()[:64]
+        self.save()
 
     def lines(self):
         """This parcel's order lines: the producer's own, never the others'."""

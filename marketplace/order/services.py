@@ -4,6 +4,7 @@
 exactly once: the basket row is locked, and a basket that already became
 an order returns that order (a double-clicked "Đặt hàng" places one). Stock
 is checked and allocated under row locks (`marketplace.order.utils`).
+`parcel_move` moves a parcel along its pipeline and the order with it.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,14 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
+from marketplace.order.exceptions import CheckoutRefused, PricesChanged, TotalChanged
+from marketplace.order.models import (
+    PARCEL_STEPS,
+    OrderStatus,
+    ParcelStatus,
+    PaymentMethod,
+    PaymentState,
+)
 from marketplace.order.shipping import basket_needs_address, parcels_plan
 from marketplace.order.tasks import order_confirmation_mail_task
 from marketplace.outbox.services import outbox_add
@@ -26,20 +35,6 @@ OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 Applicator = get_class("offer.applicator", "Applicator")
 Selector = get_class("partner.strategy", "Selector")
-
-
-class CheckoutRefused(Exception):
-    """The basket cannot be ordered as it is; the message says why."""
-
-
-class TotalChanged(Exception):
-    """The order would cost other than the total the shopper was last shown
-    (a province, a pickup or a price changed since). Nothing is placed; the
-    page shows `quote` and the shopper confirms again."""
-
-    def __init__(self, quote):
-        super().__init__(quote.total.incl_tax)
-        self.quote = quote
 
 
 @dataclass(frozen=True)
@@ -174,8 +169,8 @@ def order_place(
     email: str,
     user=None,
     pickup_producer_ids=frozenset(),
-    payment_method: str = "cod",
-    payment_state: str = "awaiting-cod",
+    payment_method: str = PaymentMethod.COD,
+    payment_state: str = PaymentState.AWAITING_COD,
     expected_prices_seen: bool = True,
     shown_total: int | None = None,
     request=None,
@@ -252,14 +247,6 @@ def _order_create(
     )
 
 
-class PricesChanged(CheckoutRefused):
-    """Prices moved since the lines entered the basket; show them first."""
-
-    def __init__(self, changes: list[PriceChange]) -> None:
-        self.changes = changes
-        super().__init__(_("Giá một số sản phẩm đã thay đổi; vui lòng xem lại trước khi đặt."))
-
-
 def _address(delivery: Delivery):
     address = ShippingAddress(
         last_name=delivery.name,
@@ -288,51 +275,32 @@ class _ParcelShipping:
         return Decimal(0)
 
 
-PARCEL_FLOW = {
-    "placed": {"packed", "cancelled"},
-    "packed": {"shipped", "cancelled"},
-    "shipped": {"delivered"},
-    "delivered": set(),
-    "cancelled": set(),
-}
-ORDER_STATUS_BY_PROGRESS = ("placed", "packed", "shipped", "delivered")
-
-
-def parcel_advance(*, parcel, status: str, tracking_number: str = "", carrier: str = ""):
-    """Move a parcel one step along placed → packed → shipped → delivered
-    (or cancel it), with the carrier and tracking number the buyer follows
-    it by, then bring the order's status along: an order is as far
-    as its slowest live parcel. A COD order is paid when every live parcel
-    is delivered."""
+def parcel_move(*, parcel, status: str, tracking_number: str = "", carrier: str = ""):
+    """Move a parcel along its pipeline (`Parcel.set_status`: placed →
+    packed → shipped → delivered, or cancelled), with the carrier and
+    tracking number the buyer follows it by, then bring the order along:
+    an order is as far as its slowest live parcel, and a COD order is paid
+    when every live parcel is delivered. Raises `ParcelMoveRefused`."""
     Parcel = type(parcel)
     with transaction.atomic():
         parcel = Parcel.objects.select_for_update().select_related("order").get(pk=parcel.pk)
-        if status not in PARCEL_FLOW.get(parcel.status, set()):
-            raise CheckoutRefused(
-                _("Không thể chuyển kiện hàng từ “%(old)s” sang “%(new)s”.")
-                % {"old": parcel.get_status_display(), "new": status}
-            )
-        if status == "shipped" and not tracking_number.strip():
-            raise CheckoutRefused(_("Cần mã vận đơn khi giao cho đơn vị vận chuyển."))
-        parcel.status = status
-        if tracking_number:
-            parcel.tracking_number = tracking_number.strip()[:64]
-        if carrier.strip():
-            parcel.carrier = carrier.strip()[:64]
-        parcel.save()
+        parcel.set_status(status, tracking_number=tracking_number, carrier=carrier)
         order = Order.objects.select_for_update().get(pk=parcel.order_id)
-        live = [p.status for p in order.parcels.all() if p.status != "cancelled"]
-        new_status = (
-            "cancelled"
-            if not live
-            else ORDER_STATUS_BY_PROGRESS[min(ORDER_STATUS_BY_PROGRESS.index(s) for s in live)]
-        )
-        fields = []
-        if new_status != order.status:
-            order.set_status(new_status)
-        if new_status == "delivered" and order.payment_state == "awaiting-cod":
-            order.payment_state = "paid"
-            fields.append("payment_state")
-        if fields:
-            order.save(update_fields=fields)
+        _order_follow_parcels(order)
     return parcel
+
+
+def _order_follow_parcels(order) -> None:
+    """Set the (locked) order's status from its parcels, and mark a COD
+    order paid once every live parcel is delivered."""
+    live = [p.status for p in order.parcels.all() if p.status != ParcelStatus.CANCELLED]
+    new_status = (
+        OrderStatus.CANCELLED
+        if not live
+        else OrderStatus(PARCEL_STEPS[min(PARCEL_STEPS.index(s) for s in live)])
+    )
+    if new_status != order.status:
+        order.set_status(new_status)
+    if new_status == OrderStatus.DELIVERED and order.payment_state == PaymentState.AWAITING_COD:
+        order.payment_state = PaymentState.PAID
+        order.save(update_fields=["payment_state"])

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from marketplace.outbox.services import outbox_run, outbox_sweep
+from marketplace.outbox.worker import outbox_run, outbox_sweep
 
 
 @shared_task(name="outbox.run", ignore_result=True)

@@ -29,6 +29,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from marketplace.pagecache.generation import catalogue_version
+from marketplace.pagecache.parts import part_render
 
 # Set in the context while a chrome template renders for the memo: the tags
 # that know a per-request value print a hole marker instead of the value.
@@ -93,14 +94,12 @@ def chrome_render(context, template_name: str) -> SafeString:
 
 def _filled(pieces: list[str], context, request):
     # split() alternates: text, hole name, text, hole name, ..., text
-    from marketplace.pagecache.templatetags.visitor_parts import visitor_part
-
     for index, piece in enumerate(pieces):
         if index % 2 == 0:
             yield piece
         elif piece.startswith("part:"):
             _part, name, *pk = piece.split(":")
-            yield visitor_part(context, name, *pk)
+            yield part_render(context, name, *pk)
         else:
             yield request_value(piece, request)
 

@@ -59,6 +59,17 @@ def part_mark(name: str, html: str, pk: int | None = None) -> str:
     return format_html("<!--visitor-part:{}-->{}<!--/visitor-part-->", label, html)
 
 
+def part_render(context, name: str, pk: int | None = None) -> str:
+    """Render part `name` in `context` for its visitor, marked; `pk` is the
+    object a product-page part is about (given to its template as
+    `part_pk`). What `{% visitor_part %}` prints, and what a kept page
+    chrome (marketplace.pagecache.chrome) fills its part holes with."""
+    pk = None if pk is None else int(pk)
+    with context.push(part_pk=pk):
+        html = context.template.engine.get_template(PARTS[name]).render(context)
+    return part_mark(name, html, pk)
+
+
 def parts_fill(html: str, request) -> str:
     """The shared page `html` with every marked part rendered for `request`'s
     visitor (each part once per object, however often it is marked). A part
@@ -77,9 +88,7 @@ def parts_fill(html: str, request) -> str:
         name, pk = match["name"], match["pk"]
         key = (name, pk)
         if key not in rendered:
-            with context.push(part_pk=None if pk is None else int(pk)):
-                html = engine.get_template(PARTS[name]).render(context)
-            rendered[key] = part_mark(name, html, None if pk is None else int(pk))
+            rendered[key] = part_render(context, name, pk)
         return rendered[key]
 
     with context.bind_template(engine.from_string("")):

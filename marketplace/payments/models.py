@@ -116,12 +116,12 @@ class PaymentAttempt(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["basket"],
-                condition=Q(method="card"),
+                condition=Q(method=PaymentMethod.CARD),
                 name="payments_one_card_attempt_per_basket",
             ),
             models.UniqueConstraint(
                 fields=["basket"],
-                condition=Q(method="vietqr", status="pending"),
+                condition=Q(method=PaymentMethod.VIETQR, status=PaymentAttemptStatus.PENDING),
                 name="payments_one_pending_transfer_per_basket",
             ),
         ]

@@ -17,7 +17,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from marketplace.order.services import CheckoutRefused
+from marketplace.order.models import PaymentMethod, PaymentState
+from marketplace.payments.exceptions import RefundRefused
 from marketplace.payments.models import PaymentAttempt, Refund
 
 Order = get_model("order", "Order")
@@ -60,14 +61,14 @@ def refund_issue(
         return existing
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.payment_method not in ("card", "vietqr"):
-            raise CheckoutRefused(_("Đơn COD không hoàn tiền qua Stripe; hãy hoàn tiền mặt."))
+        if order.payment_method not in (PaymentMethod.CARD, PaymentMethod.VIETQR):
+            raise RefundRefused(_("Đơn COD không hoàn tiền qua Stripe; hãy hoàn tiền mặt."))
         attempt = PaymentAttempt.objects.filter(order=order).first()
         if attempt is None:
-            raise CheckoutRefused(_("Không tìm thấy giao dịch thẻ của đơn hàng này."))
-        by_bank = order.payment_method == "vietqr"
+            raise RefundRefused(_("Không tìm thấy giao dịch thẻ của đơn hàng này."))
+        by_bank = order.payment_method == PaymentMethod.VIETQR
         if by_bank and not bank_reference:
-            raise CheckoutRefused(_("Cần mã giao dịch ngân hàng của khoản chuyển hoàn tiền."))
+            raise RefundRefused(_("Cần mã giao dịch ngân hàng của khoản chuyển hoàn tiền."))
         refunded = order.refunds.aggregate(total=Sum("amount"))["total"] or 0
         left = int(order.total_incl_tax) - refunded
         done = refunded_units(order)
@@ -79,17 +80,17 @@ def refund_issue(
             for line_id, quantity in line_quantities.items():
                 line = lines_by_id.get(int(line_id))
                 if line is None or quantity <= 0:
-                    raise CheckoutRefused(_("Dòng hàng không thuộc đơn này."))
+                    raise RefundRefused(_("Dòng hàng không thuộc đơn này."))
                 already = done.get(line.pk, 0)
                 if already + quantity > line.quantity:
-                    raise CheckoutRefused(
+                    raise RefundRefused(
                         _("“%(title)s” chỉ còn %(n)s đơn vị chưa hoàn tiền.")
                         % {"title": line.title, "n": line.quantity - already}
                     )
                 amount += line_refund_amount(line, quantity, already)
                 lines.append({"line": line.pk, "quantity": quantity})
         if amount <= 0 or amount > left:
-            raise CheckoutRefused(_("Không còn tiền để hoàn cho đơn hàng này."))
+            raise RefundRefused(_("Không còn tiền để hoàn cho đơn hàng này."))
         stripe_refund_id = ""
         if not by_bank:
             stripe_refund_id = client.refund_create(
@@ -109,6 +110,8 @@ def refund_issue(
                 )
         except IntegrityError:  # the same form, submitted twice at once
             return Refund.objects.get(request_key=request_key)
-        order.payment_state = "refunded" if amount == left else "partly-refunded"
+        order.payment_state = (
+            PaymentState.REFUNDED if amount == left else PaymentState.PARTLY_REFUNDED
+        )
         order.save(update_fields=["payment_state"])
     return refund

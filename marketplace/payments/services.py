@@ -25,15 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from marketplace.order.services import (
-    CheckoutRefused,
-    Delivery,
-    TotalChanged,
-    checkout_quote,
-    order_place,
-)
+from marketplace.order.exceptions import CheckoutRefused, TotalChanged
+from marketplace.order.models import PaymentState
+from marketplace.order.services import Delivery, checkout_quote, order_place
 from marketplace.order.utils import InsufficientStock
 from marketplace.payments.client import CURRENCY, PaymentsClient, whole_dong
+from marketplace.payments.exceptions import RefundRefused
 from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from marketplace.payments.payos_client import (
     PayosClient,
@@ -236,7 +233,7 @@ def _paid_place(
                     user=attempt.user,
                     pickup_producer_ids=frozenset(attempt.pickup_producer_ids),
                     payment_method=attempt.method,
-                    payment_state="paid",
+                    payment_state=PaymentState.PAID,
                 )
                 if whole_dong(order.total_incl_tax) != attempt.amount:
                     raise _TotalMoved(order.total_incl_tax)
@@ -643,16 +640,16 @@ def bank_transfer_refund_record(
     ordered): payOS does not refund, so this is the shop's only trace of it.
     Each refund sends back what is unsettled at that time; money arriving
     after one is flagged again and takes another. With nothing unsettled,
-    it says so (`CheckoutRefused`)."""
+    it says so (`RefundRefused`)."""
     with transaction.atomic():
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.method != PaymentMethod.VIETQR or not attempt.amount_paid:
-            raise CheckoutRefused(_("Lần thanh toán này chưa nhận tiền chuyển khoản."))
+            raise RefundRefused(_("Lần thanh toán này chưa nhận tiền chuyển khoản."))
         outstanding = attempt.unsettled
         if outstanding <= 0 and not attempt.refunds and attempt.order_id:
-            raise CheckoutRefused(_("Đơn đã thanh toán đủ: hoàn tiền ở trang hoàn tiền của đơn."))
+            raise RefundRefused(_("Đơn đã thanh toán đủ: hoàn tiền ở trang hoàn tiền của đơn."))
         if outstanding <= 0:
-            raise CheckoutRefused(
+            raise RefundRefused(
                 _("Không còn khoản tiền nào cần hoàn: đã ghi hoàn %(amount)s đ (mã %(reference)s).")
                 % {"amount": attempt.refunded_amount, "reference": attempt.refund_bank_reference}
             )

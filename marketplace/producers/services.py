@@ -4,12 +4,12 @@
 registry record: the registry, not the person asking, decides where the
 code goes, so nobody can claim a producer whose mailbox they do not hold.
 The mail is recorded with the claim (the outbox) and goes out once, even if
-the broker is down; the code itself is made by `claim_code_issue` when the
-mail is sent, so it never rests anywhere in clear.
+the broker is down; the code itself is made when the mail is sent
+(`claim_codes.claim_code_issue`, in the worker), so it never rests
+anywhere in clear.
 `claim_redeem` turns a right code into a membership, once.
 """
 
-import secrets
 from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from marketplace.ocop.models import Producer
 from marketplace.ocop.text import fold
 from marketplace.outbox.services import outbox_add
+from marketplace.producers.claim_codes import CLAIM_LIFETIME
 from marketplace.producers.models import ProducerClaim, ProducerMembership
+from marketplace.producers.tasks import claim_code_mail_task
 
-CLAIM_LIFETIME = timedelta(minutes=30)
 MAX_FAILED_ATTEMPTS = 5
 # New codes per producer per hour: with 5 guesses each, at most 15 guesses
 # an hour at a six-digit code.
@@ -36,8 +37,6 @@ class ClaimRefused(Exception):
 def claim_start(*, producer, invited_by=None) -> ProducerClaim:
     """Open a claim and mail it a fresh code at the producer's registry
     email (after commit; the outbox sees that it goes out once)."""
-    from marketplace.producers.tasks import claim_code_mail_task
-
     if not producer.email:
         raise ClaimRefused(
             _("Hồ sơ OCOP của chủ thể này chưa có email; hãy liên hệ ban quản lý sàn.")
@@ -61,29 +60,6 @@ def claim_start(*, producer, invited_by=None) -> ProducerClaim:
         )
         outbox_add(task=claim_code_mail_task, claim_id=claim.pk)
     return claim
-
-
-def claim_code_issue(*, claim_id: int) -> tuple[ProducerClaim, str] | None:
-    """Give a still-open claim its code (a fresh one, valid for
-    CLAIM_LIFETIME from now) and return it with the claim, for the mail;
-    None if the claim was used, replaced or has expired meanwhile.
-
-    Called by the mail task inside the transaction that sends the mail, so
-    only the hash is stored, and only if the mail went out."""
-    with transaction.atomic():
-        claim = (
-            ProducerClaim.objects.select_for_update()
-            .select_related("producer")
-            .filter(pk=claim_id)
-            .first()
-        )
-        if claim is None or not claim.is_open():
-            return None
-        code = f"{secrets.randbelow(10**6):06d}"
-        claim.code_hash = make_password(code)
-        claim.expires_at = timezone.now() + CLAIM_LIFETIME
-        claim.save(update_fields=["code_hash", "expires_at"])
-    return claim, code
 
 
 def claim_redeem(*, user, producer, code: str) -> ProducerMembership:
@@ -138,7 +114,3 @@ def producers_named(query: str):
     return Producer.objects.filter(
         pk__in=[pk for pk, name in names if all(w in fold(name) for w in words)]
     )
-
-
-def claim_lifetime_minutes() -> int:
-    return int(CLAIM_LIFETIME.total_seconds() // 60)

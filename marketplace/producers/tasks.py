@@ -6,14 +6,14 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from marketplace.producers.claim_codes import claim_code_issue, claim_lifetime_minutes
+
 
 @shared_task(name="producers.claim_code_mail", ignore_result=True)
 def claim_code_mail_task(claim_id: int) -> bool:
     """Make the claim's one-time code and mail it (the only place it exists
     in clear). Run through the outbox, which `claim_start` records it in, so
     one claim gets one mail; nothing is sent for a claim no longer open."""
-    from marketplace.producers.services import claim_code_issue, claim_lifetime_minutes
-
     issued = claim_code_issue(claim_id=claim_id)
     if issued is None:
         return False

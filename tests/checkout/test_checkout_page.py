@@ -134,7 +134,7 @@ def test_the_thank_you_page_needs_the_session_that_ordered(client):
 
 
 def test_a_guest_follows_each_parcel_from_the_confirmation_link(client, products):
-    from marketplace.order.services import parcel_advance
+    from marketplace.order.services import parcel_move
 
     # given a guest order across two producers
     _add(client, products["gom"])
@@ -149,8 +149,8 @@ def test_a_guest_follows_each_parcel_from_the_confirmation_link(client, products
     assert status_form in thanks
     # and one producer ships theirs
     silk = order.parcels.get(producer__name="HTX Lụa Vạn Phúc")
-    parcel_advance(parcel=silk, status="packed")
-    parcel_advance(parcel=silk, status="shipped", tracking_number="GHN-778899")
+    parcel_move(parcel=silk, status="packed")
+    parcel_move(parcel=silk, status="shipped", tracking_number="GHN-778899")
     # when the guest confirms their email on the status page
     page = client.post(status_form, {"email": "lan@example.vn"}, follow=True)
     html = page.content.decode()

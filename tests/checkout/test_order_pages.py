@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from marketplace.order.services import parcel_advance
+from marketplace.order.services import parcel_move
 from tests.checkout.test_checkout_page import FORM, _add, products  # noqa: F401 (fixture)
 from tests.factories import checkout_shown
 
@@ -71,8 +71,8 @@ def test_another_browser_is_asked_for_the_email_in_vietnamese_then_sees_the_orde
 
 def test_the_status_page_shows_each_parcels_timeline_in_vietnamese_and_nothing_raw(client, placed):
     silk = placed.parcels.get(producer__name="HTX Lụa Vạn Phúc")
-    parcel_advance(parcel=silk, status="packed")
-    parcel_advance(parcel=silk, status="shipped", tracking_number="GHN-778899")
+    parcel_move(parcel=silk, status="packed")
+    parcel_move(parcel=silk, status="shipped", tracking_number="GHN-778899")
     html = client.get(_status_link(placed), follow=True).content.decode()
     # each parcel's current step, the tracking number beside "Đang giao"
     assert html.count('aria-current="step"') == 2
@@ -87,8 +87,8 @@ def test_the_status_page_shows_each_parcels_timeline_in_vietnamese_and_nothing_r
 
 def test_the_status_page_shows_the_carrier_beside_the_tracking_number(client, placed):
     silk = placed.parcels.get(producer__name="HTX Lụa Vạn Phúc")
-    parcel_advance(parcel=silk, status="packed")
-    parcel_advance(parcel=silk, status="shipped", tracking_number="GHN-778899", carrier="GHN")
+    parcel_move(parcel=silk, status="packed")
+    parcel_move(parcel=silk, status="shipped", tracking_number="GHN-778899", carrier="GHN")
     html = client.get(_status_link(placed), follow=True).content.decode()
     shipment = re.search(r'data-testid="parcel-shipment">(.*?)</small>', html, re.S)
     assert shipment, "the shipped step's carrier and tracking number"

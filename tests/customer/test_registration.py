@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from marketplace.customer.services import account_register_complete
+from marketplace.customer.account_mail import account_register_complete
 from tests.customer.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -63,10 +63,10 @@ def test_a_producer_reprices_restocks_and_ships_and_the_customer_sees_it(
     # when they pack the parcel and ship it with a tracking number
     page.goto(base + reverse("workspace:parcel-list"))
     page.get_by_role("link", name=str(order.number)).first.click()
-    page.get_by_test_id("advance-packed").locator("button").click()
+    page.get_by_test_id("move-packed").locator("button").click()
     page.wait_for_load_state()
     page.get_by_label("Mã vận đơn").fill("VTP123456789")
-    page.get_by_test_id("advance-shipped").locator("button").click()
+    page.get_by_test_id("move-shipped").locator("button").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("parcel-status").inner_text() == "Đang giao"
     page.close()

@@ -628,7 +628,7 @@ class Site:
             "shell",
             "-c",
             "from datetime import timedelta; "
-            "from marketplace.outbox.services import outbox_sweep; "
+            "from marketplace.outbox.worker import outbox_sweep; "
             "print('swept', outbox_sweep(grace=timedelta(0)))",
         )
         found = re.search(r"swept (\d+)", out)

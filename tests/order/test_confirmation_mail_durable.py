@@ -13,8 +13,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from marketplace.outbox.models import OutboxTask
-from marketplace.outbox.services import outbox_run
 from marketplace.outbox.tasks import outbox_run_task, outbox_sweep_task
+from marketplace.outbox.worker import outbox_run
 from tests.factories import certified_product_create, checkout_shown, producer_create
 
 Order = get_model("order", "Order")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from marketplace.order.models import OrderStatus
-from marketplace.order.services import order_place, parcel_advance
+from marketplace.order.services import order_place, parcel_move
 from tests.factories import certified_product_create, producer_create
 from tests.order.conftest import basket_with
 
@@ -31,7 +31,7 @@ def order(admin_user, hanoi_delivery):
         user=admin_user,
     )
     # one status change, so the order page's history has a row
-    parcel_advance(parcel=placed.parcels.get(), status="packed")
+    parcel_move(parcel=placed.parcels.get(), status="packed")
     placed.refresh_from_db()
     return placed
 

@@ -9,13 +9,8 @@ from django.db import connection
 from oscar.core.loading import get_model
 from oscar.test import factories
 
-from marketplace.order.services import (
-    CheckoutRefused,
-    Delivery,
-    PricesChanged,
-    order_place,
-    parcel_advance,
-)
+from marketplace.order.exceptions import CheckoutRefused, ParcelMoveRefused, PricesChanged
+from marketplace.order.services import Delivery, order_place, parcel_move
 from marketplace.order.utils import InsufficientStock
 from tests.factories import certified_product_create, producer_create
 from tests.order.conftest import basket_with
@@ -74,16 +69,16 @@ def test_cod_order_is_paid_when_every_parcel_is_delivered(two_producers, hanoi_d
     basket = basket_with((two_producers["binh"], 1), (two_producers["khan"], 1))
     order = order_place(basket=basket, delivery=hanoi_delivery, email="lan@example.vn")
     first, second = order.parcels.order_by("pk")
-    parcel_advance(parcel=first, status="packed")
-    parcel_advance(parcel=first, status="shipped", tracking_number="GHN123")
-    parcel_advance(parcel=first, status="delivered")
+    parcel_move(parcel=first, status="packed")
+    parcel_move(parcel=first, status="shipped", tracking_number="GHN123")
+    parcel_move(parcel=first, status="delivered")
     order.refresh_from_db()
     assert (order.status, order.payment_state) == ("placed", "awaiting-cod")
-    parcel_advance(parcel=second, status="packed")
-    parcel_advance(parcel=second, status="shipped", tracking_number="VTP456")
+    parcel_move(parcel=second, status="packed")
+    parcel_move(parcel=second, status="shipped", tracking_number="VTP456")
     order.refresh_from_db()
     assert order.status == "shipped"
-    parcel_advance(parcel=second, status="delivered")
+    parcel_move(parcel=second, status="delivered")
     order.refresh_from_db()
     assert (order.status, order.payment_state) == ("delivered", "paid")
 
@@ -93,11 +88,11 @@ def test_a_parcel_cannot_skip_steps_or_ship_without_tracking(two_producers, hano
         basket=basket_with((two_producers["khan"], 1)), delivery=hanoi_delivery, email="a@b.vn"
     )
     parcel = order.parcels.get()
-    with pytest.raises(CheckoutRefused):
-        parcel_advance(parcel=parcel, status="delivered")
-    parcel_advance(parcel=parcel, status="packed")
-    with pytest.raises(CheckoutRefused):
-        parcel_advance(parcel=parcel, status="shipped", tracking_number=" ")
+    with pytest.raises(ParcelMoveRefused):
+        parcel_move(parcel=parcel, status="delivered")
+    parcel_move(parcel=parcel, status="packed")
+    with pytest.raises(ParcelMoveRefused):
+        parcel_move(parcel=parcel, status="shipped", tracking_number=" ")
     parcel.refresh_from_db()
     assert parcel.status == "packed"
 

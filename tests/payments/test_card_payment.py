@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from oscar.core.loading import get_model
 
-from marketplace.order.services import CheckoutRefused, Delivery
+from marketplace.order.exceptions import CheckoutRefused
+from marketplace.order.services import Delivery
 from marketplace.payments.models import PaymentAttempt
 from marketplace.payments.services import card_payment_start, fulfil, payment_failed
 from tests.order.conftest import basket_with

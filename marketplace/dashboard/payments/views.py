@@ -19,8 +19,9 @@ from stripe import StripeError
 
 from marketplace.core import request_params
 from marketplace.dashboard.permissions import staff_required
-from marketplace.order.services import CheckoutRefused
+from marketplace.order.models import PaymentMethod as OrderPaymentMethod
 from marketplace.payments.client import PaymentsClient, StripeNotConfigured
+from marketplace.payments.exceptions import RefundRefused
 from marketplace.payments.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from marketplace.payments.refunds import refund_issue, refunded_units
 from marketplace.payments.services import bank_transfer_refund_record, transfers_flagged
@@ -48,7 +49,7 @@ def order_refund(request, number: str):
             if not quantities:
                 messages.error(request, _("Hãy chọn số lượng cần hoàn cho ít nhất một dòng."))
                 return redirect(request.path)
-        by_bank = order.payment_method == "vietqr"
+        by_bank = order.payment_method == OrderPaymentMethod.VIETQR
         try:
             refund = refund_issue(
                 client=None if by_bank else PaymentsClient.from_settings(),
@@ -64,7 +65,7 @@ def order_refund(request, number: str):
                 reason=request_params.text(request.POST.get("reason"), max_length=255, clip=True)
                 or "",
             )
-        except (CheckoutRefused, StripeNotConfigured) as refused:
+        except (RefundRefused, StripeNotConfigured) as refused:
             messages.error(request, str(refused))
             return redirect(request.path)
         except StripeError as exc:
@@ -146,6 +147,6 @@ def transfer_refund(request, pk: int):
         try:
             bank_transfer_refund_record(attempt=attempt, bank_reference=reference)
             messages.success(request, _("Đã ghi nhận hoàn tiền chuyển khoản."))
-        except CheckoutRefused as refused:
+        except RefundRefused as refused:
             messages.error(request, str(refused))
     return redirect(reverse("dashboard:payments-transfers") + "?status=amount_mismatch")

@@ -12,7 +12,7 @@ from django import template
 from oscar.core.loading import get_class, get_model
 
 from marketplace.pagecache import chrome, glance
-from marketplace.pagecache.parts import PARTS, part_mark
+from marketplace.pagecache.parts import part_render
 
 register = template.Library()
 
@@ -28,9 +28,7 @@ def visitor_part(context, name: str, pk=None):
     if context.get(chrome.RENDERING):
         # filled in for each request's visitor (pagecache/chrome.py)
         return chrome.hole(f"part:{name}" if pk is None else f"part:{name}:{int(pk)}")
-    with context.push(part_pk=None if pk is None else int(pk)):
-        html = context.template.engine.get_template(PARTS[name]).render(context)
-    return part_mark(name, html, pk)
+    return part_render(context, name, pk)
 
 
 @register.simple_tag(takes_context=True)

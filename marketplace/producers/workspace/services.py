@@ -14,7 +14,8 @@ from oscar.core.loading import get_model
 
 from catalogue.search_text import search_text_refresh
 from marketplace.ocop.models import Producer
-from marketplace.order.services import parcel_advance
+from marketplace.order import services as order_services
+from marketplace.order.models import Parcel, ParcelStatus
 from marketplace.producers.models import WorkspaceChange
 from marketplace.producers.workspace.access import Workspace
 
@@ -26,7 +27,7 @@ StockRecord = get_model("partner", "StockRecord")
 PRODUCT_FIELDS = ("description", "story", "weight_grams")
 # Statuses a producer moves their own parcel to; cancelling (and refunding)
 # stays with operators.
-PRODUCER_PARCEL_STEPS = ("packed", "shipped", "delivered")
+PRODUCER_PARCEL_STEPS = (ParcelStatus.PACKED, ParcelStatus.SHIPPED, ParcelStatus.DELIVERED)
 MAX_IMAGES_PER_PRODUCT = 10
 
 
@@ -181,10 +182,10 @@ def parcel_move(
     tracking_number: str = "",
     carrier: str = "",
 ):
-    """Move one of the producer's parcels along (packed, shipped with a
-    carrier and tracking number, delivered); `CheckoutRefused` says why not."""
-    from marketplace.order.models import Parcel
-
+    """`order.services.parcel_move`, for one of the producer's own parcels
+    and only to a step that is theirs (packed, shipped with a carrier and
+    tracking number, delivered), recorded in the workspace's history.
+    `WorkspaceRefused` or `ParcelMoveRefused` says why not."""
     if status not in PRODUCER_PARCEL_STEPS:
         raise WorkspaceRefused(_("Chủ thể không thể chuyển kiện hàng sang trạng thái này."))
     with transaction.atomic():
@@ -192,7 +193,7 @@ def parcel_move(
             Parcel.objects.of_producer(workspace.producer).select_related("order").get(pk=parcel_id)
         )
         old = (parcel.status, parcel.tracking_number, parcel.carrier)
-        parcel = parcel_advance(
+        parcel = order_services.parcel_move(
             parcel=parcel, status=status, tracking_number=tracking_number, carrier=carrier
         )
         changes = {"status": (old[0], parcel.status)}

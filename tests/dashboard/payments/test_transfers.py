@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from marketplace.order.services import CheckoutRefused
+from marketplace.payments.exceptions import RefundRefused
 from marketplace.payments.models import PaymentAttempt
 from marketplace.payments.refunds import refund_issue
 from marketplace.payments.services import (
@@ -106,7 +106,7 @@ def test_a_paid_vietqr_order_is_refunded_by_hand_never_through_stripe(
     assert 'data-testid="dashboard-transfers"' in html and str(attempt.order_code) in html
     assert "Ghi nhận hoàn tiền chuyển khoản" in html
     # without a bank reference nothing is refunded
-    with pytest.raises(CheckoutRefused):
+    with pytest.raises(RefundRefused):
         refund_issue(client=None, order=order, request_key="k1")
     # with one, recorded, and no Stripe client is needed
     refund = refund_issue(client=None, order=order, request_key="k2", bank_reference="FT99")

@@ -88,9 +88,9 @@ MATRIX = {
         lambda a, b: {"pk": b.parcel.pk},
         None,
     ),
-    "workspace parcel advance": (
+    "workspace parcel move": (
         "post",
-        "workspace:parcel-advance",
+        "workspace:parcel-move",
         lambda a, b: {"pk": b.parcel.pk},
         lambda a, b: {"status": "packed"},
     ),

@@ -112,11 +112,11 @@ def test_another_producers_parcel_is_not_found(client, two_sides):
     detail = client.get(reverse("workspace:parcel-detail", args=[b.parcel.pk]))
     assert detail.status_code == 404
     # when A tries to move B's parcel along, then it is not found either
-    advance = client.post(
-        reverse("workspace:parcel-advance", args=[b.parcel.pk]),
+    move = client.post(
+        reverse("workspace:parcel-move", args=[b.parcel.pk]),
         {"status": "packed"},
     )
-    assert advance.status_code == 404
+    assert move.status_code == 404
     # and B's parcel is unchanged, with nothing recorded
     b.parcel.refresh_from_db()
     assert (b.parcel.status, b.parcel.tracking_number) == ("placed", "")
@@ -131,15 +131,15 @@ def test_parcel_detail_offers_only_the_producers_next_step(client, two_sides):
     html = client.get(reverse("workspace:parcel-detail", args=[a.parcel.pk])).content.decode()
     # then the one step offered is packing (cancelling stays with operators)
     assert text_of(html, "parcel-status") == "Đã đặt"
-    assert 'data-testid="advance-packed"' in html
-    assert 'data-testid="advance-shipped"' not in html
+    assert 'data-testid="move-packed"' in html
+    assert 'data-testid="move-shipped"' not in html
     assert 'value="cancelled"' not in html
 
 
-def test_advance_view_accepts_only_post(client, two_sides):
+def test_move_view_accepts_only_post(client, two_sides):
     a, _b = two_sides
     client.force_login(a.user)
-    response = client.get(reverse("workspace:parcel-advance", args=[a.parcel.pk]))
+    response = client.get(reverse("workspace:parcel-move", args=[a.parcel.pk]))
     assert response.status_code == 405
 
 
@@ -147,10 +147,10 @@ def test_parcel_is_packed_then_shipped_only_with_a_tracking_number(client, two_s
     # given A signed in with their placed parcel
     a, _b = two_sides
     client.force_login(a.user)
-    advance = reverse("workspace:parcel-advance", args=[a.parcel.pk])
+    move = reverse("workspace:parcel-move", args=[a.parcel.pk])
     detail = reverse("workspace:parcel-detail", args=[a.parcel.pk])
     # when A marks it packed
-    packed = client.post(advance, {"status": "packed"})
+    packed = client.post(move, {"status": "packed"})
     # then it is packed, and A is told so
     assert packed["Location"] == detail
     assert any("Đã đóng gói" in m for m in messages_of(packed))
@@ -158,10 +158,10 @@ def test_parcel_is_packed_then_shipped_only_with_a_tracking_number(client, two_s
     assert a.parcel.status == "packed"
     # and the next step offered is shipping, with a tracking number
     html = client.get(detail).content.decode()
-    assert 'data-testid="advance-shipped"' in html and 'name="tracking_number"' in html
+    assert 'data-testid="move-shipped"' in html and 'name="tracking_number"' in html
 
     # when A marks it shipped without a tracking number
-    refused = client.post(advance, {"status": "shipped", "tracking_number": "  "})
+    refused = client.post(move, {"status": "shipped", "tracking_number": "  "})
     # then it is refused with the reason, and the parcel is unchanged
     assert refused["Location"] == detail
     assert messages_of(refused) == ["Cần mã vận đơn khi giao cho đơn vị vận chuyển."]
@@ -169,7 +169,7 @@ def test_parcel_is_packed_then_shipped_only_with_a_tracking_number(client, two_s
     assert (a.parcel.status, a.parcel.tracking_number) == ("packed", "")
 
     # when A marks it shipped with a tracking number
-    shipped = client.post(advance, {"status": "shipped", "tracking_number": "GHN123456"})
+    shipped = client.post(move, {"status": "shipped", "tracking_number": "GHN123456"})
     # then the parcel is shipped with that number
     assert shipped["Location"] == detail
     a.parcel.refresh_from_db()
@@ -194,7 +194,7 @@ def test_producer_cannot_cancel_a_parcel(client, two_sides):
     client.force_login(a.user)
     # when A posts a cancel by hand
     response = client.post(
-        reverse("workspace:parcel-advance", args=[a.parcel.pk]), {"status": "cancelled"}
+        reverse("workspace:parcel-move", args=[a.parcel.pk]), {"status": "cancelled"}
     )
     # then it is refused and nothing changes
     assert len(messages_of(response)) == 1
@@ -242,16 +242,16 @@ def test_parcel_is_shipped_with_its_carrier_for_the_buyer_and_the_back_office(
     # given A signed in with a packed parcel
     a, _b = two_sides
     client.force_login(a.user)
-    advance = reverse("workspace:parcel-advance", args=[a.parcel.pk])
+    move = reverse("workspace:parcel-move", args=[a.parcel.pk])
     detail = reverse("workspace:parcel-detail", args=[a.parcel.pk])
-    client.post(advance, {"status": "packed"})
+    client.post(move, {"status": "packed"})
     # then the shipping form suggests the common carriers and takes any other
     html = client.get(detail).content.decode()
     assert 'name="carrier"' in html and 'list="parcel-carriers"' in html
     assert '<option value="Giao Hàng Tiết Kiệm (GHTK)">' in html
     # when A marks it shipped with Viettel Post and a tracking number
     client.post(
-        advance,
+        move,
         {"status": "shipped", "carrier": " Viettel Post ", "tracking_number": "VTP123456"},
     )
     # then both are stored, and recorded in the history

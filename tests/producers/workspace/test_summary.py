@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from marketplace.order.services import order_place, parcel_advance
+from marketplace.order.services import order_place, parcel_move
 from marketplace.producers.workspace.views.summary import monthly_revenue
 from tests.factories import certified_product_create
 from tests.order.conftest import basket_with
@@ -75,8 +75,8 @@ def test_summary_shows_own_revenue_best_sellers_and_waiting_parcels(
 def test_summary_leaves_out_cancelled_parcels_and_counts_shipped_ones(client, two_sides):
     # given A's parcel cancelled by an operator, and B's shipped
     a, b = two_sides
-    parcel_advance(parcel=a.parcel, status="cancelled")
-    parcel_advance(parcel=b.parcel, status="packed")
+    parcel_move(parcel=a.parcel, status="cancelled")
+    parcel_move(parcel=b.parcel, status="packed")
     client.force_login(a.user)
     # when A opens the workspace
     response = client.get(reverse("workspace:summary"))

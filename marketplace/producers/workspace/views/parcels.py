@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.core import request_params
+from marketplace.order.exceptions import ParcelMoveRefused
 from marketplace.order.models import (
     PARCEL_CARRIERS,
     Parcel,
@@ -24,7 +25,6 @@ from marketplace.order.models import (
     PaymentMethod,
     PaymentState,
 )
-from marketplace.order.services import PARCEL_FLOW, CheckoutRefused
 from marketplace.producers.workspace.access import workspace_render, workspace_view
 from marketplace.producers.workspace.services import (
     PRODUCER_PARCEL_STEPS,
@@ -67,7 +67,7 @@ def open_parcel_counts(producer) -> dict:
 def next_steps(parcel) -> list[tuple[str, str]]:
     """The statuses the producer may move this parcel to next, in flow
     order, with their labels (cancelling stays with operators)."""
-    allowed = PARCEL_FLOW.get(parcel.status, set())
+    allowed = parcel.available_statuses()
     return [(step, ParcelStatus(step).label) for step in PRODUCER_PARCEL_STEPS if step in allowed]
 
 
@@ -139,7 +139,7 @@ def parcel_detail(request, pk: int):
 
 @workspace_view
 @require_POST
-def parcel_advance_view(request, pk: int):
+def parcel_move_view(request, pk: int):
     get_object_or_404(_own_parcels(request), pk=pk)
     try:
         parcel = parcel_move(
@@ -154,7 +154,7 @@ def parcel_advance_view(request, pk: int):
             carrier=request_params.text(request.POST.get("carrier"), max_length=64, clip=True)
             or "",
         )
-    except (WorkspaceRefused, CheckoutRefused) as refused:
+    except (WorkspaceRefused, ParcelMoveRefused) as refused:
         messages.error(request, str(refused))
     else:
         messages.success(
