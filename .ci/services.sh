@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install (only what is missing) and start the real services the test suite
 # talks to: PostgreSQL 15, Redis 7, OpenSearch 3.x, stripe-mock, Toxiproxy
-# (the fault suite's proxy, tests/faults/) and Chromium.
+# (the fault suite's proxy, tests/faults/), versitygw (the S3 object store
+# that media lives on in production, tests/core/test_media_storage.py) and
+# Chromium.
 #
 #   .ci/services.sh install   # apt, Maven Central and the Go module proxy
 #   .ci/services.sh start     # start whatever is not already answering
@@ -23,6 +25,12 @@ STRIPE_MOCK_VERSION="v0.197.0"
 TOXIPROXY_PORT="${OCOP_TOXIPROXY_PORT:-8474}"
 TOXIPROXY_VERSION="v2.5.0"
 TOXIPROXY_BIN="$SERVICES_DIR/toxiproxy-server-$TOXIPROXY_VERSION"
+VERSITYGW_PORT="${OCOP_VERSITYGW_PORT:-7070}"
+VERSITYGW_VERSION="v1.8.0"
+VERSITYGW_BIN="$SERVICES_DIR/versitygw-$VERSITYGW_VERSION"
+# Test-only root credentials; tests/core/test_media_storage.py uses the same.
+VERSITYGW_ACCESS_KEY="${OCOP_VERSITYGW_ACCESS_KEY:-ocop-test-access}"
+VERSITYGW_SECRET_KEY="${OCOP_VERSITYGW_SECRET_KEY:-ocop-test-secret-not-secret}"
 JAVA25="/usr/lib/jvm/temurin-25-jdk-amd64"
 GOBIN_DIR="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
 
@@ -109,6 +117,22 @@ install_toxiproxy() {
   (cd /tmp && GOBIN="$gobin" go install "github.com/Shopify/toxiproxy/v2/cmd/server@$TOXIPROXY_VERSION") \
     || die "the Go module proxy refused github.com/Shopify/toxiproxy/v2@$TOXIPROXY_VERSION"
   mv "$gobin/server" "$TOXIPROXY_BIN"
+  rmdir "$gobin"
+}
+
+# versitygw builds from the Go module proxy in a minute or two; keep the
+# binary under a versioned name so a pin change rebuilds it.
+install_versitygw() {
+  if [ -x "$VERSITYGW_BIN" ]; then
+    log "versitygw $VERSITYGW_VERSION already installed"
+    return
+  fi
+  local gobin
+  gobin="$(mktemp -d)"
+  log "go install github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+  (cd /tmp && GOBIN="$gobin" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION") \
+    || die "the Go module proxy refused github.com/versity/versitygw@$VERSITYGW_VERSION"
+  mv "$gobin/versitygw" "$VERSITYGW_BIN"
   rmdir "$gobin"
 }
 
@@ -217,8 +241,33 @@ start_toxiproxy() {
   die "Toxiproxy did not answer on $TOXIPROXY_PORT"
 }
 
+# Any HTTP answer will do: an unsigned request gets S3's 403 XML.
+versitygw_answers() {
+  [ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$VERSITYGW_PORT/")" != 000 ]
+}
+
+start_versitygw() {
+  if versitygw_answers; then
+    return
+  fi
+  [ -x "$VERSITYGW_BIN" ] || die "versitygw is not installed (run: $0 install)"
+  local root="$SERVICES_DIR/versitygw-data"
+  mkdir -p "$root"
+  log "starting versitygw $VERSITYGW_VERSION (S3 on $VERSITYGW_PORT, posix $root)"
+  ROOT_ACCESS_KEY="$VERSITYGW_ACCESS_KEY" ROOT_SECRET_KEY="$VERSITYGW_SECRET_KEY" \
+    setsid nohup "$VERSITYGW_BIN" --port "127.0.0.1:$VERSITYGW_PORT" posix "$root" \
+    >"$SERVICES_DIR/versitygw.log" 2>&1 &
+  echo $! >"$SERVICES_DIR/versitygw.pid"
+  for _ in $(seq 1 30); do
+    versitygw_answers && return
+    sleep 0.5
+  done
+  tail -n 20 "$SERVICES_DIR/versitygw.log"
+  die "versitygw did not answer on $VERSITYGW_PORT (log above)"
+}
+
 stop_all() {
-  for name in opensearch stripe-mock toxiproxy redis; do
+  for name in opensearch stripe-mock toxiproxy versitygw redis; do
     if [ -f "$SERVICES_DIR/$name.pid" ]; then
       kill "$(cat "$SERVICES_DIR/$name.pid")" 2>/dev/null || true
       rm -f "$SERVICES_DIR/$name.pid"
@@ -233,13 +282,14 @@ versions() {
   echo "stripe-mock: $STRIPE_MOCK_VERSION"
   # a `go install` build reports its version as "git", so print the pin
   echo "toxiproxy: $TOXIPROXY_VERSION ($(toxiproxy_answers && echo running || echo 'not running'))"
+  echo "versitygw: $VERSITYGW_VERSION ($(versitygw_answers && echo running || echo 'not running'))"
   echo "chromium: $(chromium --version 2>/dev/null | awk '{print $2}')"
 }
 
 mkdir -p "$SERVICES_DIR"
 case "${1:-}" in
-  install) install_debian; install_opensearch; install_stripe_mock; install_toxiproxy ;;
-  start) start_postgres; start_redis; start_opensearch; start_stripe_mock; start_toxiproxy ;;
+  install) install_debian; install_opensearch; install_stripe_mock; install_toxiproxy; install_versitygw ;;
+  start) start_postgres; start_redis; start_opensearch; start_stripe_mock; start_toxiproxy; start_versitygw ;;
   stop) stop_all ;;
   versions) versions ;;
   *) die "usage: $0 install|start|stop|versions" ;;

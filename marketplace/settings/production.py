@@ -70,6 +70,59 @@ STORAGES = {
     },
 }
 
+# Media on an S3-compatible object store (marketplace.core.storages), so
+# every web and worker machine sees the same photos, thumbnails and
+# documents. Unset, media stays on this machine's disk: fine for one
+# machine, wrong for several. Any S3 service will do; compose and CI run
+# versitygw. `manage.py media_store_prepare` creates the bucket and its
+# public-read policy.
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    _media_s3 = {
+        "bucket_name": MEDIA_S3_BUCKET,
+        # empty: AWS itself, found from the region
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+        # empty: boto3's own chain (an instance role, AWS_* variables)
+        "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env("MEDIA_S3_REGION", default="us-east-1"),
+        # path-style works with any S3 service, without a DNS name per bucket
+        "addressing_style": env("MEDIA_S3_ADDRESSING_STYLE", default="path"),
+        "signature_version": "s3v4",
+        # where browsers fetch signed (private) objects, if not the endpoint
+        "presign_endpoint_url": env("MEDIA_S3_PRESIGN_URL", default="") or None,
+        "querystring_expire": env.int("MEDIA_S3_URL_EXPIRE", default=600),
+        # never overwrite: two producers uploading "anh.jpg" keep both
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    # Public media's address: a CDN or the load balancer's /media/ route in
+    # front of the bucket (compose's nginx), or else the store itself.
+    _public_url = env("MEDIA_S3_PUBLIC_URL", default="").rstrip("/")
+    _public_scheme, _, _public_domain = _public_url.partition("//")
+    STORAGES["default"] = {
+        "BACKEND": "marketplace.core.storages.MediaStorage",
+        "OPTIONS": {
+            **_media_s3,
+            "location": "media",
+            "custom_domain": _public_domain or None,
+            "url_protocol": _public_scheme or "https:",
+            # True for a bucket that allows no public read at all: every
+            # media URL is then signed (and so not cacheable for long)
+            "querystring_auth": env.bool("MEDIA_S3_SIGN_ALL", default=False),
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "marketplace.core.storages.MediaStorage",
+        "OPTIONS": {**_media_s3, "location": "private", "public_prefixes": ()},
+    }
+    # Wagtail checks a document's collection privacy, then redirects to its
+    # short-lived signed URL; the store serves the bytes, not a web worker.
+    WAGTAILDOCS_SERVE_METHOD = "redirect"
+# sorl-thumbnail writes thumbnails to the default storage (on the store,
+# with the photos), and records them in the database and cache it shares.
+THUMBNAIL_STORAGE = "default"
+
 # HTTPS behind the load balancer.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # That load balancer appends the client's address to X-Forwarded-For; sign-in

@@ -28,6 +28,7 @@ class FaultProxy:
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
         self._sockets: list[socket.socket] = []
+        self.connections = 0  # accepted so far: how often a client tried
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -40,6 +41,7 @@ class FaultProxy:
                 client, _ = self._server.accept()
             except OSError:
                 return
+            self.connections += 1
             self._sockets.append(client)
             if not self.hanging and self.target:
                 upstream = socket.create_connection(self.target)

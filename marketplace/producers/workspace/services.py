@@ -6,10 +6,12 @@ Registry-owned data (certified name, stars, certificate, group, category)
 has no parameter here, so no form or crafted POST can reach it.
 """
 
+import logging
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from catalogue.search_text import search_text_refresh
@@ -23,12 +25,20 @@ Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 
+logger = logging.getLogger(__name__)
+
 # What a producer may change on their product (the rest is the registry's).
 PRODUCT_FIELDS = ("description", "story", "weight_grams")
 # Statuses a producer moves their own parcel to; cancelling (and refunding)
 # stays with operators.
 PRODUCER_PARCEL_STEPS = (ParcelStatus.PACKED, ParcelStatus.SHIPPED, ParcelStatus.DELIVERED)
 MAX_IMAGES_PER_PRODUCT = 10
+# Photos live on the media store (local disk, or S3 when there are several
+# machines); when it refuses or does not answer, nothing is changed.
+MEDIA_STORE_DOWN = gettext_lazy(
+    "Kho ảnh đang không phản hồi nên ảnh chưa được thay đổi; mọi thông tin khác của sản "
+    "phẩm vẫn giữ nguyên. Vui lòng thử lại sau ít phút."
+)
 
 
 class WorkspaceRefused(Exception):
@@ -127,9 +137,15 @@ def product_image_add(*, workspace: Workspace, actor, product, image) -> Workspa
                 _("Mỗi sản phẩm có tối đa %(n)s ảnh; hãy xoá bớt ảnh cũ.")
                 % {"n": MAX_IMAGES_PER_PRODUCT}
             )
-        added = ProductImage.objects.create(
-            product=product, original=image, display_order=max(existing, default=-1) + 1
-        )
+        try:
+            added = ProductImage.objects.create(
+                product=product, original=image, display_order=max(existing, default=-1) + 1
+            )
+        except OSError as error:
+            # the file is stored before the row is written: no row points at
+            # a missing photo, and the product's other fields are untouched
+            logger.warning("product photo not stored: %s", error)
+            raise WorkspaceRefused(MEDIA_STORE_DOWN) from error
         return change_record(
             workspace=workspace,
             actor=actor,
@@ -145,7 +161,11 @@ def product_image_remove(*, workspace: Workspace, actor, product, image_id: int)
         product = _own_product(workspace, product.pk)
         image = product.images.get(pk=image_id)
         name = image.original.name
-        image.delete()
+        try:
+            image.delete()  # and its thumbnails, on the media store
+        except OSError as error:
+            logger.warning("product photo not removed: %s", error)
+            raise WorkspaceRefused(MEDIA_STORE_DOWN) from error
         return change_record(
             workspace=workspace,
             actor=actor,

@@ -151,10 +151,14 @@ def image_add(request, pk: int):
 def image_delete(request, pk: int, image_pk: int):
     product = get_object_or_404(_own_products(request), pk=pk)
     get_object_or_404(product.images.all(), pk=image_pk)
-    services.product_image_remove(
-        workspace=request.workspace, actor=request.user, product=product, image_id=image_pk
-    )
-    messages.success(request, _("Đã xoá ảnh."))
+    try:
+        services.product_image_remove(
+            workspace=request.workspace, actor=request.user, product=product, image_id=image_pk
+        )
+    except services.WorkspaceRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Đã xoá ảnh."))
     return redirect("workspace:product-edit", pk=product.pk)
 
 
