@@ -12,6 +12,7 @@ class CatalogueConfig(apps.CatalogueConfig):
     name = "catalogue"
 
     def get_urls(self):
+        # apps.py loads before the models: views import them, so not at the top
         from catalogue.views import product_seen
 
         # The product page's per-visitor part (history, view count): the

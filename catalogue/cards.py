@@ -3,7 +3,7 @@
 A card took about 1 ms of template (a sorl thumbnail lookup, the price
 through the strategy, the add-to-basket form), 24 times a page, for every
 visitor: pages for visitors with a basket or an account are never shared
-whole (issue 14). A card is the same for every visitor (the strategy prices
+whole. A card is the same for every visitor (the strategy prices
 in VND, tax included, for everyone: marketplace/partner/strategy.py), so it
 is cached as a fragment (`marketplace.pagecache.fragments`) keyed on the
 product, the language and `catalogue_version()`, which changes with the day
@@ -36,7 +36,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from oscar.core.loading import get_model
 
-from catalogue import managers  # its today_in_vietnam, as tests move it
+from marketplace.ocop import dates as ocop_dates  # through the module, as tests move it
 from marketplace.pagecache.fragments import fragments
 from marketplace.pagecache.generation import catalogue_version
 
@@ -104,7 +104,7 @@ def product_cards(items: Iterable, *, request, on: date | None = None) -> list[P
     card is missing is read through `listable(on)`; one the rule refuses
     has no card and is left out.
     """
-    on = on or managers.today_in_vietnam()
+    on = on or ocop_dates.today_in_vietnam()
     items = list(items)
     ready: dict[int, ProductCard] = {}
     given: dict[int, object] = {}

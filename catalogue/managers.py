@@ -7,19 +7,13 @@ surface that shows or sells a product asks it, and nothing else decides.
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Value
-from django.utils import timezone
 from oscar.apps.catalogue.managers import ProductQuerySet as OscarProductQuerySet
 from oscar.core.loading import get_model
 
+from marketplace.ocop import dates
 from marketplace.ocop.models import MIN_CERTIFIED_STARS, certificate_valid_q
 
-__all__ = ["MIN_CERTIFIED_STARS", "ProductQuerySet", "today_in_vietnam"]
-
-
-def today_in_vietnam() -> date:
-    """Today's date in Asia/Ho_Chi_Minh (TIME_ZONE), so expiry takes effect
-    at local midnight with no job running."""
-    return timezone.localdate()
+__all__ = ["MIN_CERTIFIED_STARS", "ProductQuerySet"]
 
 
 # Fields a product card never reads (catalogue/cards.py), left out of its query.
@@ -103,7 +97,7 @@ class ProductQuerySet(OscarProductQuerySet):
         producer active, and the product shoppable. Rows carry `listed_on`,
         so the strategy need not ask again for a product fetched here.
         """
-        on = on or today_in_vietnam()
+        on = on or dates.today_in_vietnam()
         return (
             self.shoppable()
             .filter(certificate_valid_q(on, prefix="certificate__"))

@@ -17,10 +17,10 @@ from oscar.apps.catalogue.views import *  # noqa: F403
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_class, get_model
 
-import catalogue.managers
 from catalogue.listing import listing_status
 from catalogue.managers import MIN_CERTIFIED_STARS
 from marketplace.core.qr import qr_svg
+from marketplace.ocop import dates as ocop_dates
 
 Product = get_model("catalogue", "Product")
 CustomerHistoryManager = get_class("customer.history", "CustomerHistoryManager")
@@ -30,14 +30,14 @@ class ProductDetailView(OscarProductDetailView):
     """The product page with its OCOP trust block and listing verdict."""
 
     def get_object(self, queryset=None):
-        """The product with what its page reads, in three queries (issue 14):
+        """The product with what its page reads, in three queries:
         its class, certificate and producer; its stock records and images,
         which Oscar's page and the strategy asked for four times each;
         whether it has options; and whether it is listable today, as
         `listed_on`, which `product_is_listable` reads instead of asking."""
         if hasattr(self, "object"):
             return self.object
-        today = catalogue.managers.today_in_vietnam()
+        today = ocop_dates.today_in_vietnam()
         listable = self.model.objects.listable(today).filter(pk=OuterRef("pk"))
         queryset = (
             self.model.objects.base_queryset()

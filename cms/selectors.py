@@ -7,7 +7,7 @@ nothing here imports back.
 Every product a page shows comes through `Product.objects.listable()`, so a
 product whose certificate expires drops off published pages by itself.
 
-No page scans the catalogue per request (issue 14): query-mode blocks and
+No page scans the catalogue per request: query-mode blocks and
 village products ask the search backend (OpenSearch, or the database through
 indexed columns when it is down), and what must count the whole catalogue
 (the home page's figures) is counted once per catalogue version.
@@ -21,8 +21,8 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
-import catalogue.managers
 from catalogue.listing import listable_in_order
+from marketplace.ocop import dates as ocop_dates
 from marketplace.ocop.models import MIN_CERTIFIED_STARS, Producer
 from marketplace.pagecache.fragments import fragment, fragment_key
 from marketplace.pagecache.generation import catalogue_version
@@ -44,7 +44,7 @@ def featured_products(*, limit: int):
 
 def _today():
     # looked up at call time, so a test (or midnight) moving "today" moves it here too
-    return catalogue.managers.today_in_vietnam()
+    return ocop_dates.today_in_vietnam()
 
 
 def block_products(

@@ -15,6 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalogue.sitemaps import ProductSitemap
 from marketplace.core import views as core_views
 from marketplace.customer import views as customer_views
+from marketplace.health import views as health_views
 from marketplace.registry import views as registry_views
 
 handler404 = core_views.page_not_found
@@ -37,9 +38,9 @@ urlpatterns = [
     path("csrf-token/", core_views.csrf_token, name="csrf-token"),
     # Liveness (the process only) and readiness (each dependency); the bare
     # /healthz/ stays as liveness for probes and the benchmark that use it.
-    path("healthz/", core_views.liveness, name="healthz"),
-    path("healthz/live/", core_views.liveness, name="healthz-live"),
-    path("healthz/ready/", core_views.readiness, name="healthz-ready"),
+    path("healthz/", health_views.liveness, name="healthz"),
+    path("healthz/live/", health_views.liveness, name="healthz-live"),
+    path("healthz/ready/", health_views.readiness, name="healthz-ready"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # POST only: Wagtail's own view deletes the session cookie even on a GET.
     path(settings.WAGTAILADMIN_URL_PREFIX.strip("/") + "/logout/", customer_views.wagtail_logout),

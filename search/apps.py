@@ -15,7 +15,8 @@ class SearchConfig(apps.SearchConfig):
     def ready(self):
         super().ready()
         self.suggest_view = get_class("search.views", "SuggestView")
-        from search import receivers  # noqa: F401  (connects the reindex receivers)
+        # app loading: the receivers import models, ready only once apps are
+        from search import receivers  # noqa: F401
 
     def get_urls(self):
         urls = super().get_urls()

@@ -34,8 +34,8 @@ from opensearchpy.exceptions import OpenSearchException
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from catalogue import managers
 from catalogue.cards import request_version
+from marketplace.ocop import dates as ocop_dates
 from marketplace.pagecache.fragments import fragment_key
 from search.backends.resilient import breaker_open, breaker_trip, is_outage
 
@@ -66,13 +66,13 @@ def page_results(text: str, *, limit: int = 5, request=None) -> list[PageResult]
     version), for at most PAGE_RESULTS_TTL seconds.
 
     It ran on every first page of a text search: a second OpenSearch round
-    trip and page queries, about 6 ms (issue 14). Results the database
+    trip and page queries, about 6 ms. Results the database
     fallback gave while OpenSearch was failing are not kept: they are worse
     (no accent folding) and OpenSearch may be back on the next request."""
     query = (text or "").strip()
     if not query:
         return []
-    version = request_version(request, managers.today_in_vietnam())
+    version = request_version(request, ocop_dates.today_in_vietnam())
     key = None
     if version is not None:
         digest = hashlib.sha1(f"{limit}|{query}".encode(), usedforsecurity=False).hexdigest()

@@ -15,6 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from marketplace.core.tasks import enqueue
+from marketplace.outbox.models import ProductReindex
+from search.client import opensearch_client
+from search.indexing import ALIAS, index_rebuild, products_index
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +47,6 @@ def products_reindex(*, product_ids) -> int:
     and the records are dropped: the rebuild indexes everything. If
     OpenSearch fails, the records stay and this raises.
     """
-    from marketplace.outbox.models import ProductReindex
 
     ids = sorted({int(pk) for pk in product_ids})
     served = list(ProductReindex.objects.filter(product_id__in=ids).values_list("pk", flat=True))
@@ -57,8 +59,6 @@ def products_reindex(*, product_ids) -> int:
 def _index(product_ids: list[int]) -> int:
     if not settings.OPENSEARCH_URL:
         return 0
-    from search.client import opensearch_client
-    from search.indexing import ALIAS, products_index
 
     client = opensearch_client(timeout=30)
     if not client.indices.exists_alias(name=ALIAS):
@@ -72,7 +72,6 @@ def reindex_sweep_task() -> int:
     """Reindex the products whose records outlived the grace period (their
     task never ran, or failed); beat runs it every minute. Returns how many
     documents were written."""
-    from marketplace.outbox.models import ProductReindex
 
     late = (
         ProductReindex.objects.filter(requested_at__lt=timezone.now() - SWEEP_GRACE)
@@ -94,8 +93,6 @@ def index_rebuild_task() -> str:
     search runs on the database."""
     if not settings.OPENSEARCH_URL:
         return ""
-    from search.client import opensearch_client
-    from search.indexing import index_rebuild
 
     return index_rebuild(client=opensearch_client(timeout=60))
 
@@ -141,8 +138,6 @@ def reindex_on_commit(product_ids) -> None:
     group. Without OpenSearch nothing is recorded or sent.
     """
     from django.db import transaction
-
-    from marketplace.outbox.models import ProductReindex
 
     ids = {int(pk) for pk in product_ids}
     if not ids or not settings.OPENSEARCH_URL:

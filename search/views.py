@@ -23,8 +23,8 @@ from oscar.core.loading import get_model
 
 from catalogue.cards import product_cards, request_version
 from catalogue.listing import listable_in_order
-from catalogue.managers import today_in_vietnam
 from marketplace.core import request_params
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.ocop.models import ProductType, Sector
 from marketplace.pagecache.fragments import fragments
 from marketplace.pagecache.generation import catalogue_version

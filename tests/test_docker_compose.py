@@ -191,7 +191,7 @@ def test_compose_web_healthcheck_asks_readiness():
     # a view that exists in the URL conf
     from django.urls import resolve
 
-    from marketplace.core.views import ReadinessView
+    from marketplace.health.views import ReadinessView
 
     path = url.split("localhost:8000", 1)[1]
     assert path == "/healthz/ready/"

@@ -1,4 +1,4 @@
-"""The listing sidebar, cheap on every request (issue 14).
+"""The listing sidebar, cheap on every request.
 
 `{% listing_categories as tree_categories %}`: the category links, read
 once per catalogue version. Oscar's `category_tree` walks the tree on every
@@ -16,8 +16,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from oscar.templatetags.category_tags import get_annotated_list
 
-from catalogue import managers
 from catalogue.cards import request_version
+from catalogue.listing import listing_status
+from marketplace.ocop import dates as ocop_dates
 from marketplace.pagecache.fragments import fragment
 
 register = template.Library()
@@ -33,7 +34,7 @@ def listing_categories(context, depth: int = 2) -> list[dict]:
             for info in get_annotated_list(depth=depth)
         ]
 
-    version = request_version(context.get("request"), managers.today_in_vietnam())
+    version = request_version(context.get("request"), ocop_dates.today_in_vietnam())
     if version is None:
         return read()
     return fragment("category-menu", depth, read, version=version)
@@ -61,6 +62,4 @@ def product_listing(context, product):
     """The listing rule's verdict for `product`: the view's, when it gave
     one (the product page), else asked now. Oscar's review pages extend the
     product page without its view, and read "not on sale" for want of it."""
-    from catalogue.listing import listing_status
-
     return context.get("listing") or listing_status(product)

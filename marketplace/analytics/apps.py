@@ -16,4 +16,5 @@ class AnalyticsConfig(apps.AnalyticsConfig):
 
     def ready(self):
         # Not super().ready(): that would connect Oscar's unsafe receivers.
+        # app loading: receivers import models, ready only once apps are
         from marketplace.analytics import receivers  # noqa: F401

@@ -44,6 +44,7 @@ class DashboardConfig(apps.DashboardConfig):
 
             @wraps(view)
             def index(request, *args, **kwargs):
+                # apps.py loads before the models that `access` imports
                 from marketplace.producers.workspace.access import membership_of
 
                 user = request.user

@@ -22,11 +22,11 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.models import Page
 
-from catalogue.managers import today_in_vietnam
 from cms.models import CraftVillagePage, EventKind, EventPage, FairPage
 from cms.services import cms_sections_ensure, home_page_ensure
 from marketplace.demo import content
 from marketplace.demo.families import FAMILIES
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.ocop.models import Producer
 from marketplace.registry.client import RegistryClient, load_snapshot
 from marketplace.registry.models import SyncStatus

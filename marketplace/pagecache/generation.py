@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from catalogue import managers as catalogue_managers
+from marketplace.ocop import dates as ocop_dates
 
 # The product page says "Còn hàng" above this many units and the exact
 # number at or below it. The stock trigger (migration 0001) keeps a frozen
@@ -80,7 +80,7 @@ def catalogue_version(today: date | None = None) -> str | None:
         return None
     # looked up on the module at each call: the listing rule's one clock,
     # so whatever moves "today" for the listing rule moves it for keys too
-    today = today or catalogue_managers.today_in_vietnam()
+    today = today or ocop_dates.today_in_vietnam()
     memo = _request_memo.get()
     if memo is not None and today in memo:
         return memo[today]

@@ -13,6 +13,7 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        # app loading: this module imports models, ready only once apps are
         from marketplace.registry.certificate_numbers import sqlite_function_register
 
         connection_created.connect(sqlite_function_register, dispatch_uid="ocop-number-key")

@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.formats import date_format
 
-from catalogue.managers import today_in_vietnam
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.ocop.models import Certificate
 from marketplace.registry.models import ExpiryWarning
 

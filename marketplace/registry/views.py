@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
-from catalogue.managers import today_in_vietnam
 from marketplace.core import request_params
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.ocop.models import Certificate
 from marketplace.registry.certificate_numbers import NumberKey, number_key
 

@@ -104,7 +104,7 @@ THIRD_PARTY_APPS = [
     "sorl.thumbnail",
     "django_tables2",
     "django_celery_beat",
-    "axes",  # login throttling on every sign-in form (issue 13)
+    "axes",  # login throttling on every sign-in form
     "csp",
     "health_check",
 ]
@@ -201,7 +201,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 # The cache is optional: a dead or hanging Redis must cost a page one short
-# wait at most, never a 500 (issue 13; marketplace.core.cache says what each
+# wait at most, never a 500 (marketplace.core.cache says what each
 # cache user does without it). django-redis turns Redis errors into misses,
 # the socket timeouts bound one call, and after a failure the client skips
 # Redis for REDIS_CACHE_COOLDOWN seconds in that process.
@@ -232,7 +232,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Page cache (issue 14) -------------------------------------------------
+# --- Page cache --------------------------------------------------------------
 # Whole shopper pages for visitors with no basket, session or messages, and
 # fragments (cards, figures) for everyone, keyed on the day in Vietnam and
 # the catalogue generation PostgreSQL bumps with every page-facing write
@@ -411,7 +411,7 @@ OPENSEARCH_PRODUCTS_ALIAS = env("OPENSEARCH_PRODUCTS_ALIAS", default="ocop-produ
 OPENSEARCH_TIMEOUT = env.float("OPENSEARCH_TIMEOUT", default=0.5)
 OPENSEARCH_BREAKER_COOLDOWN = env.float("OPENSEARCH_BREAKER_COOLDOWN", default=30.0)
 # Oscar's catalogue views still import haystack; the simple backend keeps it
-# quiet until our own search backends replace it (issue 4).
+# quiet until our own search backends replace it.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
@@ -423,7 +423,7 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Empty means Stripe's real API; CI points this at stripe-mock.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_API_VERSION = "2026-10-28.endive"  # pinned to what stripe 16.1 speaks
-# payOS: VietQR bank transfer, confirmed by payOS's signed webhook (issue 16).
+# payOS: VietQR bank transfer, confirmed by payOS's signed webhook.
 # Offered at checkout only when all three keys are set. Empty base URL means
 # payOS's real API; `make run` and the tests point it at the stand-in
 # (marketplace.payments.payos_standin). Keys come from the payOS merchant
@@ -524,6 +524,7 @@ OSCAR_PRODUCTS_PER_PAGE = 24
 
 
 def _in_workspace(user, *args, **kwargs) -> bool:
+    # settings load before any app: the check is imported when the menu asks
     from marketplace.producers.workspace.access import in_workspace
 
     return in_workspace(user)
@@ -650,7 +651,7 @@ if OPENSEARCH_URL:
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
-# --- security headers (issue 13) -------------------------------------------
+# --- security headers --------------------------------------------------------
 # Content-Security-Policy, sent by marketplace.core.middleware.
 # ContentSecurityPolicyMiddleware (django-csp). On the shop's pages scripts
 # run only from our own origin, from Stripe.js on the card payment page, or
@@ -789,12 +790,12 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_redis.cache": {"filters": ["cache_skipped"]},
         # opensearch-py logs every request at INFO: a line per search, a
-        # measurable cost on the search page (issue 14). Failures still log.
+        # measurable cost on the search page. Failures still log.
         "opensearch": {"level": "WARNING"},
         # a line per stock record saved ("Sending alerts for …", "Sent 0
         # notifications") and per task run in-process (Wagtail's search and
         # reference-index tasks, Celery's eager ones): 172 lines of `make run`
-        # noise around the one that says where the site is (issue 15)
+        # noise around the one that says where the site is
         "oscar.alerts": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "celery.app.trace": {"level": "WARNING"},

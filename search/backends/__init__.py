@@ -8,16 +8,15 @@ embedded default). The OpenSearch client is the process's shared one
 
 from django.conf import settings
 
+from search.backends.database import DatabaseBackend
+from search.backends.opensearch import OpenSearchBackend
+from search.backends.resilient import ResilientBackend
+from search.client import shared_opensearch_client
+
 
 def search_backend():
-    from search.backends.database import DatabaseBackend
-
     if not settings.OPENSEARCH_URL:
         return DatabaseBackend()
-    from search.backends.opensearch import OpenSearchBackend
-    from search.backends.resilient import ResilientBackend
-    from search.client import shared_opensearch_client
-
     return ResilientBackend(
         OpenSearchBackend(shared_opensearch_client(timeout=settings.OPENSEARCH_TIMEOUT)),
         DatabaseBackend(),

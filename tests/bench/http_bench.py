@@ -336,7 +336,7 @@ def _text_queries(titles: list[str], count: int, seed: int) -> list[str]:
 def _facet_values() -> dict[str, list[str]]:
     """Each facet's values over today's listable catalogue, from the search
     backend as the search page shows them."""
-    from catalogue.managers import today_in_vietnam
+    from marketplace.ocop.dates import today_in_vietnam
     from search.backends.base import SearchRequest
     from search.backends.opensearch import OpenSearchBackend
     from search.client import opensearch_client
@@ -366,7 +366,7 @@ def _search_bodies(queries: list[str]) -> list[dict]:
     from django.conf import settings
     from django.http import QueryDict
 
-    from catalogue.managers import today_in_vietnam
+    from marketplace.ocop.dates import today_in_vietnam
     from search.backends.base import SearchRequest
     from search.backends.opensearch import OpenSearchBackend
     from search.client import opensearch_client

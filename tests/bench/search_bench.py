@@ -66,7 +66,7 @@ def bench_search(*, queries: int, warmup: int, seed: int = 2020) -> dict:
     from django.test import Client
     from oscar.core.loading import get_model
 
-    from catalogue.managers import today_in_vietnam
+    from marketplace.ocop.dates import today_in_vietnam
     from search.backends.base import SearchRequest
     from search.backends.database import DatabaseBackend
     from search.backends.opensearch import OpenSearchBackend

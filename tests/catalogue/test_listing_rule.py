@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from oscar.core.loading import get_model
 
-from catalogue.managers import today_in_vietnam
+from marketplace.ocop.dates import today_in_vietnam
 from tests.factories import certified_product_create
 
 Product = get_model("catalogue", "Product")

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from wagtail.models import Page
 
-from catalogue.managers import today_in_vietnam
 from cms.services import home_page_ensure
+from marketplace.ocop.dates import today_in_vietnam
 from tests.factories import certified_product_create
 
 pytestmark = pytest.mark.django_db

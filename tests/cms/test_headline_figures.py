@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-import catalogue.managers
-from catalogue.managers import today_in_vietnam
 from cms.models import HomePage
+from marketplace.ocop import dates as ocop_dates
+from marketplace.ocop.dates import today_in_vietnam
 from tests.factories import certified_product_create
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_the_headline_figures_are_counted_once_per_catalogue_version(monkeypatch
     certified_product_create(title="Gạo ST25")
     assert HomePage().headline_figures()["products"] == 3
     # and at midnight the day's certificate has ended: the new day counts without it
-    monkeypatch.setattr(catalogue.managers, "today_in_vietnam", lambda: today + timedelta(days=1))
+    monkeypatch.setattr(ocop_dates, "today_in_vietnam", lambda: today + timedelta(days=1))
     assert HomePage().headline_figures()["products"] == 2
 
 

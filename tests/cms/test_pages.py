@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from catalogue.managers import today_in_vietnam
+from marketplace.ocop.dates import today_in_vietnam
 from tests.cms.conftest import event_add, fair_add, village_add
 from tests.factories import certified_product_create, producer_create
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-import catalogue.managers
-from catalogue.managers import today_in_vietnam
 from cms.models import FairPage
+from marketplace.ocop import dates as ocop_dates
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.ocop.models import Sector
 from tests.cms.conftest import fair_add, products_block, village_add
 from tests.factories import certified_product_create, producer_create
@@ -31,7 +31,7 @@ def test_a_published_block_drops_a_product_the_day_after_its_certificate_expires
     assert 'data-testid="products-block"' in html
     assert "Nước mắm Cát Hải" in html and "Chè Shan tuyết Mộc Châu" in html
     # when the next day comes, and nobody edits the page
-    monkeypatch.setattr(catalogue.managers, "today_in_vietnam", lambda: today + timedelta(days=1))
+    monkeypatch.setattr(ocop_dates, "today_in_vietnam", lambda: today + timedelta(days=1))
     html = client.get(fair.url).content.decode()
     # then the expired product is gone and the other stays
     assert "Nước mắm Cát Hải" not in html

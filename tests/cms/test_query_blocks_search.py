@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import cms.selectors
-from catalogue.managers import today_in_vietnam
+from marketplace.ocop.dates import today_in_vietnam
 from search.backends import search_backend as real_search_backend
 from search.backends.resilient import breaker_trip
 from search.indexing import index_rebuild

@@ -54,7 +54,7 @@ def test_far_or_expired_certificates_get_no_mail():
 
 
 def test_the_task_sends_through_celery(settings):
-    from catalogue.managers import today_in_vietnam
+    from marketplace.ocop.dates import today_in_vietnam
 
     _expiring(7, today=today_in_vietnam())
     assert expiry_warnings_task.delay().get() == {"sent": 1}

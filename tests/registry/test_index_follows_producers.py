@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from oscar.core.loading import get_model
 
-from catalogue.managers import today_in_vietnam
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.registry.services import certificate_sync
 from search.backends.opensearch import OpenSearchBackend, SearchRequest
 from search.indexing import index_rebuild

@@ -4,7 +4,7 @@ seen, keeps its last good data, and is flagged to operators."""
 import pytest
 from oscar.core.loading import get_model
 
-from catalogue.managers import today_in_vietnam
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.ocop.models import Certificate
 from marketplace.registry.models import CertificateChange, RejectedRecord
 from marketplace.registry.services import certificate_sync

@@ -15,8 +15,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from wagtail.models import Page
 
-from catalogue.managers import today_in_vietnam
 from cms.services import home_page_ensure
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.ocop.models import Certificate
 from search import pages as page_search
 from search.backends import search_backend

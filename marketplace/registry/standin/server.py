@@ -29,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .faults import Faults, with_malformed
+from .photos import FORMATS, render_photo
 
 PRODUCT_INFO_PATH = "/v1/public/product-info/"
 FAULTS_PATH = "/_standin/faults"
@@ -391,8 +392,6 @@ class StandinServer:
         kind = types.get(int(match[1])) if match else None
         if kind is None:
             return _NOT_FOUND
-        from .photos import FORMATS, render_photo
-
         try:
             body = render_photo(str(kind), int(match[1]), int(match[2] or 0), fmt=match[3])
         except ImportError:  # no Pillow where the stand-in runs

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
 from catalogue.listing import listing_status
-from catalogue.managers import today_in_vietnam
 from marketplace.core import request_params
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.producers.workspace import services
 from marketplace.producers.workspace.access import workspace_render, workspace_view
 from marketplace.producers.workspace.forms import (

@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from oscar.core.loading import get_model
 
-from catalogue.managers import today_in_vietnam
+from marketplace.ocop.dates import today_in_vietnam
 from marketplace.order.models import Parcel, ParcelStatus
 from marketplace.producers.workspace.access import workspace_render, workspace_view
 

@@ -1,5 +1,5 @@
 """Readiness checks, one per dependency, on django-health-check's dataclass
-checks (`marketplace.core.views.ReadinessView` runs them).
+checks (`marketplace.health.views.ReadinessView` runs them).
 
 Each check carries a wall-clock budget of one second (`timeout`; the library
 waits one more second for the check's own client timeout to report), and
