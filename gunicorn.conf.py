@@ -2,7 +2,7 @@
 so `gunicorn marketplace.wsgi:application` in the image and in compose
 picks them up without a flag).
 
-The numbers hang together (issue 13: a database that accepted connections
+The numbers hang together (a database that accepted connections
 but never answered held each worker for gunicorn's 30 s, then gunicorn
 answered with its own bare error page):
 

@@ -56,7 +56,7 @@ install_debian() {
   command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
-  # HTTP load for `make bench` (issue 14) and a moved clock for the midnight test.
+  # HTTP load for `make bench` and a moved clock for the midnight test.
   command -v wrk >/dev/null || missing+=(wrk)
   command -v faketime >/dev/null || missing+=(faketime)
   # xgettext: the translation test extracts message ids as makemessages does.

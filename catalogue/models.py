@@ -48,7 +48,7 @@ class Product(AbstractProduct):
     def is_review_permitted(self, user) -> bool:
         """Only a buyer may review: a signed-in customer with a delivered
         parcel holding this product, once. Oscar lets anyone review, guests
-        too when OSCAR_ALLOW_ANON_REVIEWS is on, with no purchase (issue 15).
+        too when OSCAR_ALLOW_ANON_REVIEWS is on, with no purchase.
         Reviews are then moderated (OSCAR_MODERATE_REVIEWS)."""
         if not user.is_authenticated or self.has_review_by(user):
             return False

@@ -39,7 +39,7 @@ def shared_opensearch_client(*, timeout: float) -> OpenSearch:
     """This process's client for `settings.OPENSEARCH_URL` and `timeout`.
 
     Building a client builds a connection pool: per request that was a new
-    TCP connection and a few hundred microseconds of setup (issue 14). One
+    TCP connection and a few hundred microseconds of setup. One
     client per (URL, timeout) keeps its connections open across requests;
     urllib3's pool is thread-safe, and keying on the settings gives a test
     that points `OPENSEARCH_URL` elsewhere (a dead port) a client of its own.

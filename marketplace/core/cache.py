@@ -1,5 +1,5 @@
 """The Redis cache is an optional part: when Redis is down or hanging, pages
-render as if the cache were empty (issue 13).
+render as if the cache were empty.
 
 django-redis already turns a Redis error into a miss (`IGNORE_EXCEPTIONS`,
 see `settings.base.redis_cache`), and short socket timeouts bound what one

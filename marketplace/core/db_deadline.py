@@ -1,4 +1,4 @@
-"""A deadline on the time a web request waits for the database (issue 13),
+"""A deadline on the time a web request waits for the database,
 installed by gunicorn.conf.py's hooks in the sync workers only.
 
 Why: a PostgreSQL that stops answering on a connection that is already open

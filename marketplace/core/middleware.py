@@ -1,5 +1,5 @@
 """Language selection, and the security headers and cookie attributes every
-response carries (issue 13)."""
+response carries."""
 
 import logging
 

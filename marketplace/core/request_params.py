@@ -2,7 +2,7 @@
 Python values.
 
 Every view that reads `request.GET` or `request.POST` by hand goes through
-these parsers, so the traps below are handled once (issue 13, design.md §6):
+these parsers, so the traps below are handled once:
 
 - `str.isdigit()` and `int()` accept far more than `[0-9]`: "²" is a digit
   to `isdigit()` (and `int("²")` then raises), "٣" is 3 to `int()`. Numbers

@@ -110,7 +110,7 @@ class LoginAttemptsHandler(AxesDatabaseHandler):
     """axes' database handler with separate limits for accounts and addresses.
 
     The database, not the cache, holds the attempts, so throttling keeps
-    working when Redis is down (issue 13, finding 1).
+    working when Redis is down.
     """
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:

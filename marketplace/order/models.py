@@ -110,7 +110,7 @@ class ParcelQuerySet(models.QuerySet):
 class Parcel(models.Model):
     """The part of an order one producer packs and ships: their lines, their
     shipping charge, their status, carrier and tracking number. Producers see only
-    their own parcels (issue 6).
+    their own parcels.
 
     Its status moves along `pipeline`, as Oscar's order status moves along
     OSCAR_ORDER_STATUS_PIPELINE: `set_status` refuses any other move, so no

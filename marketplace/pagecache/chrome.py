@@ -2,7 +2,7 @@
 version, language and host in each process instead of once per request.
 
 On a page the page cache cannot answer (a search no one asked before),
-the header and footer were about a third of the template time (issue 14):
+the header and footer were about a third of the template time:
 the section links, the language switcher, a few dozen translated strings
 and URLs, none of which change between requests. What does change is
 confined to holes, marked in the chrome's templates:

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ProducersConfig(AppConfig):
-    """Producer accounts: who may act for which chủ thể (issue 6)."""
+    """Producer accounts: who may act for which chủ thể."""
 
     name = "marketplace.producers"
     label = "producers"

@@ -1,4 +1,4 @@
-"""Claiming and inviting producer accounts (issue 6).
+"""Claiming and inviting producer accounts.
 
 `claim_start` mails a six-digit code to the email on the producer's
 registry record: the registry, not the person asking, decides where the

@@ -3,7 +3,7 @@
 A decision number is printed "4315/QĐ-BNN-KTHT", and typed on a phone as
 "4315/qd-bnn-ktht" or "4315 / QD-BNN-KTHT": no Đ key, no accents, any case,
 stray spaces. A lookup that missed those told the shopper the certificate
-did not exist, which reads as "this product is fake" (issue 15).
+did not exist, which reads as "this product is fake".
 
 So the lookup compares *number keys*: the number folded as search folds
 Vietnamese (`ocop.text.fold`: đ→d, every mark dropped), in capitals,

@@ -29,7 +29,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database that accepts connections but never answers must not hold a
-# worker until gunicorn kills it (issue 13). Connecting gives up after
+# worker until gunicorn kills it. Connecting gives up after
 # DJANGO_DB_CONNECT_TIMEOUT seconds (2, libpq's minimum: a healthy server
 # connects in milliseconds, and the shop aims to answer within 2 s whatever
 # fails), and a statement after DJANGO_DB_STATEMENT_TIMEOUT milliseconds;
@@ -138,7 +138,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 OSCAR_BASKET_COOKIE_SECURE = True
 OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
-# The language switcher's cookie too (issue 13); any other cookie set over
+# The language switcher's cookie too; any other cookie set over
 # HTTPS is made Secure by marketplace.core.middleware.CookieDefaultsMiddleware.
 LANGUAGE_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN

@@ -7,7 +7,7 @@ Each word of the query is looked for in the product's folded search text
 as typed, that is the answer, exactly as before typos were forgiven. Only
 when nothing matches that way may each word of 4 letters or more match a
 whole word one typo away (search/typos.py), so "gom su bat trag" finds
-"Gốm sứ Bát Tràng" (issue 15); the best `TYPO_MATCHES` such products are
+"Gốm sứ Bát Tràng"; the best `TYPO_MATCHES` such products are
 the answer.
 
 "relevance" puts products with every word in the title first, then those

@@ -10,7 +10,7 @@ Only an outage opens it (`is_outage`): no connection, a timeout, or a 5xx or
 429 from OpenSearch. A 4xx means OpenSearch refused *our* query (a number
 beyond a field's range, a bad index name): the node is fine, and the next
 shopper's query will work. Opening the breaker on it let one anonymous
-request every 30 s switch search to the database for everyone (issue 13,
+request every 30 s switch search to the database for everyone (say
 `?stars=99999999999999999999`). A 4xx is logged as an error, since it is a
 bug to fix, and that one request is answered from the database.
 """

@@ -2,7 +2,7 @@
 
 Oscar offers every partner in the stock-record form's partner select. Every
 OCOP producer is a partner, so at national scale the product page carried
-two selects of 7,328 options (1.3 MB, 0.6 s; issue 15, finding 10). Here a
+two selects of 7,328 options (1.3 MB, 0.6 s). Here a
 product's stock record belongs to its producer's partner: the form shows
 that one partner, read-only. A product without a producer (made by hand by
 staff) may choose among the partners that are not producers, a short list.

@@ -1,4 +1,4 @@
-"""The producer workspace (issue 6): where a producer's members, or an
+"""The producer workspace: where a producer's members, or an
 operator acting as support, manage that producer's products, stock, images,
 story and parcels. Mounted at /dashboard/workspace/, inside Oscar's
 dashboard layout; Oscar's own catalogue and order dashboards are staff-only
