@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from opensearchpy.exceptions import OpenSearchException
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -135,7 +136,7 @@ def _pages_search(text: str, *, limit: int) -> tuple[list[Page], bool]:
         return [], True
     pages = Page.objects.live().public().specific()
     if not _has_fallback():
-        return list(_backend("default").search(query, pages)[:limit]), True
+        return _database_search("default", query, pages, limit), True
 
     if not breaker_open():
         try:
@@ -151,7 +152,22 @@ def _pages_search(text: str, *, limit: int) -> tuple[list[Page], bool]:
                 )
             else:
                 logger.error("OpenSearch refused a page search (%s); the database answers", exc)
-    return list(_backend(FALLBACK_BACKEND).search(query, pages)[:limit]), False
+    return _database_search(FALLBACK_BACKEND, query, pages, limit), False
+
+
+def _database_search(name: str, query: str, pages, limit: int) -> list[Page]:
+    """A database backend's answer, or no pages when it cannot read `query`.
+
+    SQLite's FTS5 (the embedded default) takes a shopper's `"` as its own
+    syntax and raises; the product search still answers, so the page search
+    shows nothing rather than failing the request. The savepoint keeps the
+    request's transaction usable on PostgreSQL."""
+    try:
+        with transaction.atomic():
+            return list(_backend(name).search(query, pages)[:limit])
+    except DatabaseError as exc:
+        logger.warning("Page search could not read %r (%s); no pages shown", query, exc)
+        return []
 
 
 def _has_fallback() -> bool:

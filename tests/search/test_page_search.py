@@ -7,11 +7,13 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError
 from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
 from modelsearch.backends.opensearch3 import OpenSearch3SearchBackend
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
+import search.pages
 from cms.services import home_page_ensure
 from search.backends.resilient import BREAKER_KEY
 from search.pages import pages_search
@@ -142,3 +144,19 @@ def test_a_refused_query_leaves_the_breaker_closed(pages_index, settings, caplog
     assert cache.get(BREAKER_KEY) is None
     settings.WAGTAILSEARCH_BACKENDS = live
     assert [p.pk for p in pages_search("bat trang")] == [page.pk]
+
+
+def test_a_query_the_database_backend_cannot_read_shows_no_pages(settings, monkeypatch, caplog):
+    # given the embedded default, whose SQLite FTS5 reads a shopper's `"` as its own syntax
+    settings.WAGTAILSEARCH_BACKENDS = DATABASE_ONLY
+
+    class Fts5Backend:
+        def search(self, query, pages):
+            raise OperationalError('fts5: syntax error near "<"')
+
+    monkeypatch.setattr(search.pages, "_backend", lambda name: Fts5Backend())
+    # when a shopper searches pages for it
+    found = pages_search('gốm"')
+    # then no pages are shown, the request goes on, and the log says why
+    assert found == []
+    assert "could not read" in caplog.text
