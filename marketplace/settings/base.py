@@ -196,6 +196,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Persistent connections: CONN_MAX_AGE=0 costs 7-9 ms a request (design.md §6).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default. Under ATOMIC_REQUESTS each request is one
+    # transaction, and SQLite's default (deferred) one asks for the write
+    # lock only at its first write: if another connection holds it then,
+    # SQLite answers "database is locked" at once rather than wait (waiting
+    # there could deadlock), so a sign-in beside another visitor's write was
+    # a 500. IMMEDIATE takes the write lock at BEGIN, where SQLite does wait,
+    # up to `timeout` seconds. Requests then run their transactions one at a
+    # time, which the one-machine embedded default can afford.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
