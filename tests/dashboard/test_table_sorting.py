@@ -9,13 +9,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 from django_tables2 import Table
 from django_tables2.views import SingleTableMixin
-from oscar.core.loading import get_model
 
 from tests.factories import certified_product_create
 
 pytestmark = pytest.mark.django_db
-
-Category = get_model("catalogue", "Category")
 
 
 def _routes(patterns, prefix="", namespace=""):
@@ -49,15 +46,6 @@ def test_the_walk_finds_the_dashboard_tables():
         "dashboard:catalogue-category-detail-list",
         "dashboard:users-index",
     } <= {name for name, _converters in TABLE_VIEWS}
-
-
-@pytest.fixture
-def listed(admin_user):
-    """One row in each table: a product, a category with a child, a user."""
-    certified_product_create(title="Chè Shan tuyết")
-    parent = Category.add_root(name="Chè")
-    parent.add_child(name="Chè xanh")
-    return parent
 
 
 def _url(name: str, converters: dict, category) -> str:
