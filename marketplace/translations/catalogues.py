@@ -177,6 +177,19 @@ def _read_pot(path: Path) -> Catalog:
     return read_po(io.StringIO(text))
 
 
+def _makemessages(tree: Path) -> Catalog:
+    """The ids `makemessages` finds in `tree`, as a catalogue."""
+    (tree / "locale").mkdir()
+    here = os.getcwd()
+    os.chdir(tree)
+    try:
+        with override_settings(LOCALE_PATHS=[str(tree / "locale")]):
+            call_command("makemessages", locale=["en"], keep_pot=True, verbosity=0)
+    finally:
+        os.chdir(here)
+    return _read_pot(tree / "locale" / "django.pot")
+
+
 def extract_messages() -> list[Message]:
     """Every message id in what we serve, as `makemessages` finds it."""
     with tempfile.TemporaryDirectory(prefix="ocop-messages-") as scratch:
@@ -193,15 +206,7 @@ def extract_messages() -> list[Message]:
                 _copy_tree(Path(wagtail.__file__).parent / app, tree / "wagtail_apps" / app)
             else:
                 _copy_wagtail_core(tree / "wagtail_apps" / "core")
-        (tree / "locale").mkdir()
-        here = os.getcwd()
-        os.chdir(tree)
-        try:
-            with override_settings(LOCALE_PATHS=[str(tree / "locale")]):
-                call_command("makemessages", locale=["en"], keep_pot=True, verbosity=0)
-        finally:
-            os.chdir(here)
-        catalogue = _read_pot(tree / "locale" / "django.pot")
+        catalogue = _makemessages(tree)
     messages = []
     for m in catalogue:
         if not m.id:
@@ -209,6 +214,19 @@ def extract_messages() -> list[Message]:
         msgid, plural = (m.id, None) if isinstance(m.id, str) else (m.id[0], m.id[1])
         messages.append(Message(msgid, plural, m.context, tuple(m.locations)))
     return messages
+
+
+def oscar_dashboard_ids() -> set[tuple[str | None, str]]:
+    """(context, msgid) of every message Oscar's dashboard code and templates
+    use. Oscar's own catalogues predate some of them (the bulk-selection
+    counter, the bulk actions), so those ids are in no catalogue at all: our
+    `locale/vi` is the only place their Vietnamese can live."""
+    with tempfile.TemporaryDirectory(prefix="ocop-dashboard-messages-") as scratch:
+        tree = Path(scratch)
+        _copy_tree(OSCAR / "apps" / "dashboard", tree / "apps", skip={"migrations", "__pycache__"})
+        _copy_tree(OSCAR / "templates" / "oscar" / "dashboard", tree / "templates", skip=set())
+        catalogue = _makemessages(tree)
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalogue if m.id}
 
 
 def upstream_ids() -> set[tuple[str | None, str]]:
@@ -315,11 +333,12 @@ def update_catalogues(messages: list[Message] | None = None) -> dict[str, int]:
     )
     # Corrections of Oscar's Vietnamese outside the extracted set (the
     # dashboard's, for operators) are deliberate: keep them while Oscar
-    # still has the id.
+    # still has the id, in its catalogue or in its dashboard's code.
+    oscar_ids = upstream | oscar_dashboard_ids()
     for entry in ours_vi:
         key = (entry.context, entry.id if isinstance(entry.id, str) else entry.id[0])
         served = vietnamese_catalogue.get(entry.id, context=entry.context) is not None
-        if entry.id and not served and key in upstream and _translated(entry):
+        if entry.id and not served and key in oscar_ids and _translated(entry):
             vietnamese_catalogue.add(entry.id, entry.string, context=entry.context)
     write_catalogue("en", english_catalogue)
     write_catalogue("vi", vietnamese_catalogue)
