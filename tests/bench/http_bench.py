@@ -60,6 +60,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -203,7 +204,7 @@ def _catalogue_build(size: int, timings: dict) -> None:
         with _timed(timings, "producers_insert"):
             applier = Applier(run)
             applier.producers_sync(checked.valid)
-        with _timed(timings, "certificates_products_insert"):
+        with _timed(timings, "certificates_products_insert"), _gin_indexes_deferred(timings):
             for start in range(0, len(checked.valid), 2000):
                 applier.apply_batch(checked.valid[start : start + 2000])
         run.expected_count = run.seen = len(records)
@@ -213,6 +214,46 @@ def _catalogue_build(size: int, timings: dict) -> None:
         run.save()
         with _timed(timings, "prices_assign"):
             _prices_assign()
+
+
+# The tables a build fills; their GIN (trigram) indexes are built once at
+# the end rather than row by row.
+BUILT_TABLES = ("catalogue_product", "registry_certificate", "registry_producer")
+
+
+@contextmanager
+def _gin_indexes_deferred(timings: dict):
+    """Drop the GIN indexes of BUILT_TABLES for the block, then create them
+    again from their own definitions (pg_get_indexdef), in the same
+    transaction (an error rolls the drop back too). The product search
+    text's trigram index is created with fastupdate=off, so every inserted
+    row rewrote its posting lists at once: on a busy 2-core machine a
+    100,000-product build inserted about 3,000 products a minute with it,
+    about 10,000 without it, and one CREATE INDEX over the filled table
+    takes seconds."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "JOIN pg_am a ON a.oid = i.relam "
+            "WHERE a.amname = 'gin' AND t.relname = ANY(%s) AND NOT x.indisunique",
+            [list(BUILT_TABLES)],
+        )
+        definitions = cursor.fetchall()
+        for name, _definition in definitions:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        # PostgreSQL builds no index on a table with queued trigger events
+        # (the page cache's deferred generation bump): run them now
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _name, definition in definitions:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    timings["gin_indexes_create"] = round(time.perf_counter() - started, 2)
 
 
 def _prices_assign() -> None:
