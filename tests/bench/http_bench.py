@@ -41,8 +41,9 @@ the machine's load average before and after each page.
 
 Run: `.venv/bin/python tests/bench/run.py --only http` (add `--http-sizes
 2000 --http-duration 5` for a quick check, `--http-pages home,product` to
-pick pages, `--app-root DIR --http-db-suffix _before` to measure another
-checkout, `--http-build-only` to build the sites and indexes without load).
+pick pages, `--http-visitors anonymous,basket` to pick visitors, `--app-root
+DIR --http-db-suffix _before` to measure another checkout,
+`--http-build-only` to build the sites and indexes without load).
 """
 
 from __future__ import annotations
@@ -1168,12 +1169,15 @@ def measure_size(
     pages: list[str],
     seconds: float,
     warmup: float,
+    visitors: tuple[str, ...] = VISITORS,
 ) -> dict:
-    """Both visitor kinds over every page, against a running site."""
+    """Each visitor kind over every page, against a running site. The
+    anonymous visitor is measured first when asked for: the others' ratios
+    are to its hello."""
     paths = page_paths(facts)
-    visitors: dict[str, dict] = {}
+    measured: dict[str, dict] = {}
     anonymous_hello = None
-    for visitor in VISITORS:
+    for visitor in visitors:
         cookie = None
         visitor_info: dict = {}
         if visitor in ("basket", "signed-in"):
@@ -1237,9 +1241,9 @@ def measure_size(
         for figures in results.values():
             if hello and "requests_per_second" in figures:
                 figures["ratio_to_hello"] = round(figures["requests_per_second"] / hello, 4)
-        visitors[visitor] = {**visitor_info, "pages": results}
-        visitors[visitor].pop("header", None)
-    return visitors
+        measured[visitor] = {**visitor_info, "pages": results}
+        measured[visitor].pop("header", None)
+    return measured
 
 
 def _redis_flush(url: str) -> None:
@@ -1280,6 +1284,7 @@ def bench_http(
     suffix: str = "",
     build_only: bool = False,
     keep_index: bool = False,
+    visitors: tuple[str, ...] = VISITORS,
 ) -> dict:
     app_root = app_root.resolve()
     report: dict = {
@@ -1299,6 +1304,7 @@ def bench_http(
             "the app's gunicorn.conf.py",
         },
         "pages": pages,
+        "visitors": list(visitors),
         "sizes": {},
         "method": "per size: its own PostgreSQL database (N products from "
         "build_scaled_records seed 2020, written by the sync's applier in memory and priced "
@@ -1369,7 +1375,13 @@ def bench_http(
                 if facts.get("search_bodies"):
                     entry["search_one_client"] = search_one_client(config, facts)
                 entry["visitors"] = measure_size(
-                    config, server, facts, pages=pages, seconds=seconds, warmup=warmup
+                    config,
+                    server,
+                    facts,
+                    pages=pages,
+                    seconds=seconds,
+                    warmup=warmup,
+                    visitors=visitors,
                 )
                 if facts.get("search_bodies"):
                     entry["search_one_client_cards_kept"] = search_one_client(
@@ -1542,6 +1554,21 @@ def pages_choose(only: str | None) -> list[str]:
             f"choose from {', '.join(PAGES)}"
         )
     return [name for name in PAGES if name in wanted or name == "hello"]
+
+
+def visitors_choose(only: str | None) -> tuple[str, ...]:
+    """`--http-visitors`: a comma-separated subset of VISITORS, in their
+    order (default: all)."""
+    if not only:
+        return VISITORS
+    wanted = {name.strip() for name in only.split(",") if name.strip()}
+    unknown = wanted - set(VISITORS)
+    if unknown:
+        raise SystemExit(
+            f"--http-visitors: unknown visitor(s) {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(VISITORS)}"
+        )
+    return tuple(name for name in VISITORS if name in wanted)
 
 
 def summary_lines(report: dict) -> list[str]:
