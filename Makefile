@@ -51,8 +51,14 @@ services:
 test: venv services
 	$(TEST_ENV) $(BIN)/pytest
 
+# The HTTP section's catalogue sizes; e.g. `make bench BENCH_HTTP_SIZES=2000`
+# for a quick look (each size keeps its own database; 100,000 takes minutes
+# to build the first time).
+BENCH_HTTP_SIZES ?= 2000,20000,100000
+
 bench: venv services
-	$(BIN)/python tests/bench/run.py --out bench-results/bench.json
+	$(BIN)/python tests/bench/run.py --out bench-results/bench.json \
+		--http-sizes $(BENCH_HTTP_SIZES)
 
 lint: venv
 	$(BIN)/ruff format --check .

@@ -504,7 +504,13 @@ def _print_faults(cut: dict) -> None:
 
 
 def _bench_http(args) -> dict:
-    from tests.bench.http_bench import bench_http, pages_choose, summary_lines, write_report
+    from tests.bench.http_bench import (
+        bench_http,
+        pages_choose,
+        summary_lines,
+        visitors_choose,
+        write_report,
+    )
 
     sizes = [int(size) for size in args.http_sizes.split(",") if size.strip()]
     report = bench_http(
@@ -512,6 +518,7 @@ def _bench_http(args) -> dict:
         seconds=args.http_duration,
         warmup=args.http_warmup,
         pages=pages_choose(args.http_pages),
+        visitors=visitors_choose(args.http_visitors),
         database_url=args.database_url,
         redis_url=args.http_redis_url,
         opensearch_url=args.opensearch_url,
@@ -568,6 +575,11 @@ def main() -> None:
     parser.add_argument("--http-warmup", type=float, default=5, help="seconds of warm-up per page")
     parser.add_argument(
         "--http-pages", default=None, help="comma-separated pages (default: all; hello always)"
+    )
+    parser.add_argument(
+        "--http-visitors",
+        default=None,
+        help="comma-separated visitors of anonymous, basket, signed-in (default: all)",
     )
     parser.add_argument("--http-out", default="bench-results/http.json")
     parser.add_argument(
