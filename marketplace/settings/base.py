@@ -416,7 +416,15 @@ SHIPPING_RATE_OTHER_PROVINCES = env.int("SHIPPING_RATE_OTHER_PROVINCES", default
 
 # --- search ----------------------------------------------------------------
 
+# One node's URL, or several nodes of one cluster separated by commas
+# (`http://os1:9200,http://os2:9200,http://os3:9200`): the client moves on to
+# the next node when one is down (search/client.py).
 OPENSEARCH_URL = env("OPENSEARCH_URL", default="")
+_OPENSEARCH_NODES = [url.strip() for url in OPENSEARCH_URL.split(",") if url.strip()]
+# Copies of each shard beyond the primary. A single node cannot hold a
+# replica (the index would stay yellow), so 0 by default; a cluster sets 1 or
+# more, so losing a node loses no search.
+OPENSEARCH_REPLICAS = env.int("OPENSEARCH_REPLICAS", default=0)
 # The alias search reads; each rebuild makes a dated index behind it. Tests
 # and the benchmark use their own, so they never touch a site's index.
 OPENSEARCH_PRODUCTS_ALIAS = env("OPENSEARCH_PRODUCTS_ALIAS", default="ocop-products")
@@ -645,18 +653,20 @@ if OPENSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "wagtail.search.backends.opensearch3",
-            "URLS": [OPENSEARCH_URL],
+            "URLS": _OPENSEARCH_NODES,
             "INDEX_PREFIX": f"{WAGTAIL_SEARCH_INDEX}-",
             "TIMEOUT": OPENSEARCH_TIMEOUT,
-            "OPTIONS": {"max_retries": 0, "retry_on_timeout": False},
+            # as the product client: the next node when one is unreachable
+            "OPTIONS": {"max_retries": len(_OPENSEARCH_NODES) - 1, "retry_on_timeout": False},
             "INDEX_SETTINGS": {
                 "settings": {
+                    "number_of_replicas": OPENSEARCH_REPLICAS,
                     "analysis": {
                         "analyzer": {
                             "default": _FOLDING_ANALYZER,
                             "standard": _FOLDING_ANALYZER,
                         }
-                    }
+                    },
                 }
             },
         },
