@@ -2,9 +2,12 @@
 
 `index_rebuild` writes a fresh, dated index and then points the alias at it
 in one atomic `update_aliases` call, so queries keep answering from the old
-index until the new one is complete.
+index until the new one is complete. On a cluster the new index has
+`OPENSEARCH_REPLICAS` copies of each shard, and goes live only once every
+copy is in place: a node lost just after the swap then loses no products.
 """
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
@@ -17,6 +20,8 @@ from marketplace.ocop.text import nfc
 from marketplace.pagecache.generation import generation_bump
 from search.documents import ProductDocument
 from search.popularity import product_popularity
+
+logger = logging.getLogger(__name__)
 
 ALIAS = settings.OPENSEARCH_PRODUCTS_ALIAS
 
@@ -81,7 +86,9 @@ def index_rebuild(
     """Index every product into a new index, swap the alias to it, and drop
     the indexes the alias pointed at before. Returns the new index's name."""
     name = f"{ALIAS}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-    ProductDocument._index.clone(name).create(using=client)
+    index = ProductDocument._index.clone(name)
+    index.settings(number_of_replicas=settings.OPENSEARCH_REPLICAS)
+    index.create(using=client)
     done = 0
     for ok, _item in _bulk_stream(
         client, _actions(name, indexable_products().iterator(2000)), chunk_size
@@ -91,6 +98,7 @@ def index_rebuild(
             if progress and done % chunk_size == 0:
                 progress(done)
     client.indices.refresh(index=name)
+    _copies_wait(client, name)
     old = (
         list(client.indices.get_alias(name=ALIAS).keys())
         if client.indices.exists_alias(name=ALIAS)
@@ -106,6 +114,23 @@ def index_rebuild(
     if progress:
         progress(done)
     return name
+
+
+def _copies_wait(client: OpenSearch, index: str) -> None:
+    """Wait (20 s at most) until every copy of `index` is allocated and
+    started. If they are not (more replicas than the cluster has nodes for),
+    the index still answers from its primaries: warn, and go on."""
+    # `timeout` is OpenSearch's wait; `request_timeout` the client's, longer
+    health = client.cluster.health(
+        index=index, wait_for_status="green", timeout="20s", request_timeout=30, ignore=408
+    )
+    if health.get("status") != "green":
+        logger.warning(
+            "index %s is %s: OPENSEARCH_REPLICAS=%s wants more nodes than answer",
+            index,
+            health.get("status"),
+            settings.OPENSEARCH_REPLICAS,
+        )
 
 
 def _bulk_stream(client, actions, chunk_size):
