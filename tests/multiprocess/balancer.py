@@ -28,6 +28,7 @@ from pathlib import Path
 
 import requests
 
+from tests.faults.shoppers import Visit
 from tests.faults.site import DEPENDENCIES, Site, SiteConfig, free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -289,3 +290,15 @@ class BalancedSite(Site):
 
 def served_by(response: requests.Response) -> str:
     return response.headers.get(SERVED_BY, "")
+
+
+class PatientVisit(Visit):
+    """A shopper's requests through nginx (redirects not followed) that wait
+    as long as a busy machine needs: these tests judge where a request went
+    and what it found, not the fault suite's 4 s budget, which an upload on
+    a loaded CI machine can exceed. A failed request raises."""
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self.session.request(
+            method, self.site.base_url + path, timeout=60, allow_redirects=False, **kwargs
+        )

@@ -20,13 +20,13 @@ import time
 import pytest
 import requests
 
-from tests.faults.shoppers import Visit
 from tests.faults.site import (
     CHECKOUT_SUMMARY_PATH,
     ORDER_NUMBER,
     checkout_form,
     shown_total,
 )
+from tests.multiprocess.balancer import PatientVisit as Visit
 from tests.multiprocess.balancer import served_by
 
 # each answer from PostgreSQL to the doomed process waits this long
