@@ -61,12 +61,15 @@ install_debian() {
   command -v faketime >/dev/null || missing+=(faketime)
   # xgettext: the translation test extracts message ids as makemessages does.
   command -v xgettext >/dev/null || missing+=(gettext)
+  # The balancer in front of two web processes (tests/multiprocess); run by
+  # the test itself, unprivileged, never as a system service.
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   else
-    log "postgresql, redis-server, chromium, wrk, faketime and gettext already installed"
+    log "postgresql, redis-server, chromium, wrk, faketime, gettext and nginx already installed"
   fi
 }
 

@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,12 +48,18 @@ from marketplace.registry.addresses import PROVINCES_2025
 
 logger = logging.getLogger(__name__)
 
+Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 
 SESSION_ORDER = "checkout_order_number"
 SESSION_ATTEMPT = "checkout_card_attempt"
 # A confirmed total above this is not a total this shop shows.
 MAX_TOTAL = 10**13
+# The checkout form names the basket it places (signed), so that "Đặt hàng"
+# sent again after that basket became an order finds the order.
+PLACING_FIELD = "placing"
+PLACING_SALT = "checkout.placing"
+PLACING_MAX_AGE = 60 * 60 * 24
 
 
 def card_payments_enabled() -> bool:
@@ -109,6 +116,36 @@ def frozen_basket_restore(request):
     return basket
 
 
+def placing_token(basket) -> str:
+    """What the checkout form carries to name the basket it places."""
+    return signing.TimestampSigner(salt=PLACING_SALT).sign(str(basket.pk))
+
+
+def order_already_placed(request):
+    """The order a repeated "Đặt hàng" already placed, or None.
+
+    The first press can place the order and lose its answer: the web
+    process that placed it dies before replying, or a double click's second
+    POST reaches another process after the first committed. The repeat then
+    finds the session's basket empty (the placed one is submitted) and would
+    say so, though the order exists. The form names the basket it placed
+    (`placing_token`, signed, so only the page that showed it can), and a
+    basket that became an order leads to that order's thank-you page, for
+    the shopper who placed it: a signed-in shopper's order only to them."""
+    if request.method != "POST":
+        return None
+    try:
+        basket_id = signing.TimestampSigner(salt=PLACING_SALT).unsign(
+            request.POST.get(PLACING_FIELD, ""), max_age=PLACING_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+    order = Order.objects.filter(basket_id=basket_id, basket__status=Basket.SUBMITTED).first()
+    if order is None or (order.user_id and order.user_id != request.user.pk):
+        return None
+    return order
+
+
 def transfer_pending_answer(request):
     """Where the checkout sends a shopper whose VietQR request is pending.
 
@@ -158,6 +195,11 @@ class CheckoutView(FormView):
             return answer
         self.basket = frozen_basket_restore(request) or request.basket
         if self.basket.is_empty:
+            placed = order_already_placed(request)
+            if placed is not None:
+                request.session[SESSION_ORDER] = placed.number
+                order_email_remember(request, placed)
+                return redirect(reverse("checkout:thank-you"))
             messages.info(request, _("Giỏ hàng đang trống."))
             return redirect("basket:summary")
         try:
@@ -202,6 +244,7 @@ class CheckoutView(FormView):
         context.update(
             checkout_summary_context(self.request, self.basket, province=province, pickup=pickup)
         )
+        context["placing"] = placing_token(self.basket)
         return context
 
     def form_valid(self, form):

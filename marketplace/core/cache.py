@@ -13,6 +13,9 @@ seconds every command fails at once, without touching the network, which
 django-redis again turns into a miss. After the cooldown one command probes
 Redis; success closes the breaker, failure opens it again. A web process
 therefore pays at most one socket timeout per cooldown while Redis is gone.
+Per process by design: the one place all processes share quickly is Redis
+itself, the thing found down, and each process finding out for itself
+costs one timeout.
 
 What "degrades to no cache" means for each cache user of this site:
 

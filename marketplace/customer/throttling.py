@@ -6,6 +6,10 @@ locked account or address before any password is checked, so the right
 password does not work while locked. These hooks decide what "an account"
 and "an address" are, how many failures each may have, and what a locked-out
 visitor sees. Settings: `AXES_*` and `LOGIN_*` in `marketplace.settings.base`.
+
+Failures are counted in the database (axes' database handler), so every web
+process behind the load balancer counts every failure: five wrong passwords
+lock the account however they were spread (tests/multiprocess).
 """
 
 import ipaddress

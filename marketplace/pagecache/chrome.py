@@ -17,6 +17,10 @@ language, the host and `catalogue_version()`, so the day in Vietnam and the
 catalogue generation): a section published or renamed bumps the generation
 and the next request renders the chrome again. Without a version (the
 SQLite default, the page cache off) the chrome is rendered every time.
+
+Per process by design: the memo is a copy, never the truth. Every process
+reads the version from the database on each request, so a change made
+through one web process is rendered afresh by all of them.
 """
 
 import re

@@ -764,6 +764,14 @@ PERMISSIONS_POLICY = {
 # them Secure.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# What a shopper carries from one request to the next lives where every web
+# process reads it, so a load balancer may send each request anywhere
+# (tests/multiprocess): sessions in the database (Django's default engine),
+# the basket in the database under a signed cookie, the CSRF secret in its
+# cookie, flash messages in a signed cookie or else the session (Django's
+# default storage), sign-in failures in the database (axes), cached pages
+# and the search breaker in Redis. Signed cookies need one DJANGO_SECRET_KEY
+# across all web processes.
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads the language choice
 # Wagtail's admin would fetch every editor's avatar from gravatar.com: a

@@ -21,7 +21,9 @@ from .base import (
 )
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default, on purpose
+# No default, on purpose; the same in every web process behind the balancer,
+# which read each other's signed cookies (basket, messages) and tokens.
+SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 DATABASES = {"default": env.db("DATABASE_URL")}

@@ -1,5 +1,7 @@
 """The fault suite's site: one gunicorn (production settings, 3 workers) and
-one Celery worker for the whole session, behind Toxiproxy (tests/faults/site.py).
+one Celery worker for this package's tests, behind Toxiproxy
+(tests/faults/site.py). Package scope: it is stopped before
+tests/multiprocess starts its own site on the same database and Redis.
 
 The site database is the test database's name with `_site`
 (`ocop_faults_site` for DATABASE_URL=…/ocop_faults), kept between runs and
@@ -27,7 +29,7 @@ def pytest_configure(config):
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site():
     config = SiteConfig.from_test_env("faults")
     site = Site(config)
@@ -42,7 +44,7 @@ def site():
         site.indexes_drop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def catalogue(site) -> Catalogue:
     """A listable product from the shop page, with plenty of stock for the
     suite's orders, and its certificate."""
@@ -69,7 +71,7 @@ def catalogue(site) -> Catalogue:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ledger():
     ledger = Ledger(run=secrets.token_hex(3))
     yield ledger

@@ -31,7 +31,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -318,6 +318,8 @@ class SiteConfig:
     stripe_api_base: str = "http://127.0.0.1:12111"
     workers: int = 3
     worker_concurrency: int = 1
+    # more of production's environment (the media store's, say)
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_test_env(cls, name: str, **overrides) -> SiteConfig:
@@ -368,18 +370,20 @@ class Site:
     def database_name(self) -> str:
         return urlsplit(self.config.database_url).path.lstrip("/")
 
-    def env(self, *, proxied: bool = True) -> dict[str, str]:
+    def env(self, *, proxied: bool = True, listen: dict[str, str] | None = None) -> dict[str, str]:
         """Production's environment for the site's processes: through the
-        proxies, or straight to the services for setup commands."""
+        proxies (the site's own, or those in `listen`), or straight to the
+        services for setup commands."""
         database, cache, search = (
             self.config.database_url,
             self.config.redis_url,
             self.config.opensearch_url,
         )
         if proxied:
-            database = _with_address(database, self.listen["postgres"])
-            cache = _with_address(cache, self.listen["redis"])
-            search = _with_address(search, self.listen["opensearch"])
+            listen = listen or self.listen
+            database = _with_address(database, listen["postgres"])
+            cache = _with_address(cache, listen["redis"])
+            search = _with_address(search, listen["opensearch"])
         # what the test process itself was given for its own services must
         # not leak into a production process
         base = {
@@ -420,6 +424,7 @@ class Site:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.mail.port),
             "PYTHONUNBUFFERED": "1",
+            **self.config.extra_env,
         }
 
     # setup
@@ -499,14 +504,14 @@ class Site:
 
     # processes
 
-    def _spawn(self, name: str, command: list[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, command: list[str], *, env=None) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")  # kept open for the process
         log.write(f"\n--- {time.strftime('%H:%M:%S')} {' '.join(command)}\n".encode())
         log.flush()
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=self.env(),
+            env=env or self.env(),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own group: stopped with its children
@@ -528,21 +533,7 @@ class Site:
                 self.proxy(dependency), upstream=upstream
             )
         self.mail.start()
-        self._spawn(
-            "gunicorn",
-            [
-                str(BIN / "gunicorn"),
-                "marketplace.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.config.workers),
-                "--access-logfile",
-                "-",
-                "--access-logformat",
-                '%(t)s "%(r)s" %(s)s %(b)s %(M)sms',
-            ],
-        )
+        self.webs_spawn()
         self._spawn(
             "celery",
             [
@@ -561,8 +552,34 @@ class Site:
         )
         if while_booting is not None:
             while_booting()
-        self.wait_ready()
+        self.webs_wait()
         return self
+
+    def webs_spawn(self) -> None:
+        """The web side: one gunicorn on the site's address."""
+        self.web_spawn("gunicorn", port=self.port)
+
+    def webs_wait(self) -> None:
+        self.wait_ready()
+
+    def web_spawn(self, name: str, *, port: int, env=None) -> subprocess.Popen:
+        """One gunicorn (master and `config.workers` workers) on `port`."""
+        return self._spawn(
+            name,
+            [
+                str(BIN / "gunicorn"),
+                "marketplace.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(self.config.workers),
+                "--access-logfile",
+                "-",
+                "--access-logformat",
+                '%(t)s "%(r)s" %(s)s %(b)s %(M)sms',
+            ],
+            env=env,
+        )
 
     def log_lines(self, name: str, containing: str) -> list[str]:
         """The lines of process `name`'s log that mention `containing`."""
@@ -572,14 +589,18 @@ class Site:
         text = path.read_text(errors="replace")
         return [line for line in text.splitlines() if containing in line]
 
-    def wait_ready(self, *, path: str = "/", deadline: float = 120) -> None:
+    def wait_ready(
+        self, *, path: str = "/", deadline: float = 120, web: str = "gunicorn", url: str = ""
+    ) -> None:
+        """Wait until web process `web` answers 200 on `path` (at `url`,
+        the site's address unless given)."""
         started = time.monotonic()
         last = None
         while time.monotonic() - started < deadline:
-            if self.processes["gunicorn"].poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.workdir / 'gunicorn.log'}")
+            if self.processes[web].poll() is not None:
+                raise RuntimeError(f"{web} exited; see {self.workdir / f'{web}.log'}")
             try:
-                last = requests.get(self.base_url + path, timeout=5)
+                last = requests.get((url or self.base_url) + path, timeout=5)
                 if last.status_code == 200:
                     return
             except requests.RequestException as exc:
