@@ -20,7 +20,8 @@ Three rules keep national-scale data honest:
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -134,6 +135,7 @@ def certificate_sync(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     run: SyncRun | None = None,
+    skip_if_running: bool = False,
 ) -> SyncRun:
     """Sync certificates from a registry source; returns the recorded SyncRun.
 
@@ -143,7 +145,23 @@ def certificate_sync(
     With `dry_run`, everything is computed and counted, then rolled back.
     Pass `run` to fill a run created beforehand (an operator's upload).
     Whatever happens, the run ends succeeded, alert or failed, never running.
+
+    With `skip_if_running` (the scheduled task), a sync that finds another
+    such sync still running records a skipped run and does nothing: a
+    second delivery of the task, or a second beat, costs no second crawl.
     """
+    if skip_if_running:
+        with _sync_slot() as free:
+            if not free:
+                return _skipped_run(client)
+            return certificate_sync(
+                client=client,
+                dry_run=dry_run,
+                reconcile_absences=reconcile_absences,
+                batch_size=batch_size,
+                progress=progress,
+                run=run,
+            )
     _stale_runs_fail()
     kind = getattr(client, "source_kind", RecordSource.NATIONAL)
     if run is None:
@@ -167,6 +185,42 @@ def certificate_sync(
 
 SYNC_LOCK_KEY = 0x0C0B_5A11
 """PostgreSQL advisory lock that lets one sync apply at a time."""
+
+
+SYNC_SLOT_KEY = 0x0C0B_5A12
+"""PostgreSQL advisory lock a scheduled sync holds from crawl to finish."""
+
+
+@contextmanager
+def _sync_slot() -> Iterator[bool]:
+    """Take the scheduled sync's slot if it is free; yields whether we got it.
+
+    A session lock, not a transaction one: it must span the crawl, which
+    runs outside any transaction. PostgreSQL drops it with the connection,
+    so a worker killed mid-run cannot leave it held. SQLite has no second
+    worker to guard against."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SYNC_SLOT_KEY])
+        free = cursor.fetchone()[0]
+    try:
+        yield free
+    finally:
+        if free:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [SYNC_SLOT_KEY])
+
+
+def _skipped_run(client: RegistrySource) -> SyncRun:
+    """Record that this sync found another running, and did nothing."""
+    run = SyncRun(
+        source=str(client.source)[:500],
+        source_kind=getattr(client, "source_kind", RecordSource.NATIONAL),
+        alert="Một lượt đồng bộ khác đang chạy; bỏ qua lượt này (another sync is running).",
+    )
+    return run_finish(run, SyncStatus.SKIPPED)
 
 
 def _apply_lock() -> None:

@@ -27,10 +27,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="registry.sync")
 def registry_sync_task(source: str | None = None) -> dict:
-    """Sync from `source` (default `REGISTRY_URL`); beat runs it hourly."""
+    """Sync from `source` (default `REGISTRY_URL`); beat runs it hourly.
+
+    Delivered twice at once (acks_late, two beats), the second finds the
+    first running and is recorded as skipped; one after the other, the
+    second finds everything unchanged."""
     client, full = registry_source(source)
-    run = certificate_sync(client=client, reconcile_absences=full)
-    if run.status != SyncStatus.FAILED and hasattr(client, "fetch_image"):
+    run = certificate_sync(client=client, reconcile_absences=full, skip_if_running=True)
+    if run.status in (SyncStatus.SUCCEEDED, SyncStatus.ALERT) and hasattr(client, "fetch_image"):
         # Photos come after the sync committed, in their own task; if it
         # cannot be sent, the pending photos wait for the next sync's.
         enqueue(registry_photos_task, source, run.pk)
