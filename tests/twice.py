@@ -5,10 +5,17 @@ import threading
 import time
 from collections.abc import Callable
 
+import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
 SLOW_MAIL_BACKEND = "tests.twice.SlowMailBackend"
+
+committed_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+"""For the tests that deliver at once: the threads' own connections see only
+committed rows, so the test commits for real. Django empties every table
+after such a test; `serialized_rollback` keeps a copy of what the
+migrations seeded, which tests/conftest.py loads back right after."""
 
 
 class SlowMailBackend(EmailBackend):
@@ -24,7 +31,7 @@ class SlowMailBackend(EmailBackend):
 
 def deliver_at_once(call: Callable[[], object], copies: int = 2) -> list:
     """Run `call` in `copies` threads, released together, each on its own
-    database connection (so use `transactional_db`); return their results."""
+    database connection (so mark the test `committed_db`); return their results."""
     barrier = threading.Barrier(copies)
     results, errors = [], []
 

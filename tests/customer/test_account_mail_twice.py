@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.core import mail
 
 from marketplace.customer.tasks import account_register_task, password_reset_mail_task
-from tests.twice import SLOW_MAIL_BACKEND, deliver_at_once
+from tests.twice import SLOW_MAIL_BACKEND, committed_db, deliver_at_once
 
 User = get_user_model()
 
@@ -29,7 +29,7 @@ def test_a_registration_delivered_twice_in_a_row_creates_and_mails_once(mailoutb
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_a_registration_delivered_twice_at_once_creates_and_mails_once(mailoutbox, settings):
     settings.EMAIL_BACKEND = SLOW_MAIL_BACKEND
     message_id, password = str(uuid.uuid4()), make_password("mật-khẩu-dài-1")
@@ -41,7 +41,7 @@ def test_a_registration_delivered_twice_at_once_creates_and_mails_once(mailoutbo
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_a_password_reset_delivered_twice_at_once_mails_once(mailoutbox, settings):
     User.objects.create_user(username="lan", email="lan@example.vn", password="mật-khẩu-dài-1")
     settings.EMAIL_BACKEND = SLOW_MAIL_BACKEND

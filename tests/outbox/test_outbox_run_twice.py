@@ -7,7 +7,7 @@ from django.core import mail
 
 from marketplace.outbox.models import OutboxTask
 from marketplace.outbox.tasks import outbox_run_task
-from tests.twice import SLOW_MAIL_BACKEND, deliver_at_once
+from tests.twice import SLOW_MAIL_BACKEND, committed_db, deliver_at_once
 
 User = get_user_model()
 
@@ -30,7 +30,7 @@ def test_delivered_twice_in_a_row_sends_once(owed_mail, mailoutbox):
     assert (owed_mail.attempts, owed_mail.done_at is not None) == (1, True)
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_delivered_twice_at_once_sends_once(owed_mail, mailoutbox, settings):
     settings.EMAIL_BACKEND = SLOW_MAIL_BACKEND
     results = deliver_at_once(lambda: outbox_run_task(owed_mail.pk))

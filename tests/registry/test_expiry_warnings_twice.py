@@ -10,7 +10,7 @@ from marketplace.ocop.dates import today_in_vietnam
 from marketplace.registry.models import ExpiryWarning
 from marketplace.registry.tasks import expiry_warnings_task
 from tests.factories import certified_product_create, producer_create
-from tests.twice import SLOW_MAIL_BACKEND, deliver_at_once
+from tests.twice import SLOW_MAIL_BACKEND, committed_db, deliver_at_once
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_delivered_twice_in_a_row_mails_once(expiring, mailoutbox):
     assert ExpiryWarning.objects.filter(certificate=expiring).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_delivered_twice_at_once_mails_once(expiring, mailoutbox, settings):
     # sending takes a while, so the second delivery arrives mid-send
     settings.EMAIL_BACKEND = SLOW_MAIL_BACKEND

@@ -8,7 +8,7 @@ from marketplace.ocop.models import Certificate, Producer
 from marketplace.registry.models import SyncRun, SyncStatus
 from marketplace.registry.tasks import registry_sync_task
 from tests.registry.records import registry_record
-from tests.twice import deliver_at_once
+from tests.twice import committed_db, deliver_at_once
 
 RECORDS = 6
 
@@ -31,7 +31,7 @@ def test_delivered_twice_in_a_row_the_second_changes_nothing(registry):
     assert Certificate.objects.count() == RECORDS
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_delivered_twice_at_once_one_applies_and_the_other_is_skipped(registry):
     # each page answers slowly, so the first sync is still crawling when the
     # second starts
@@ -47,7 +47,7 @@ def test_delivered_twice_at_once_one_applies_and_the_other_is_skipped(registry):
     assert Producer.objects.count() == 3
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_the_slot_is_free_again_once_a_sync_has_ended(registry):
     registry.set_faults(delay=0.2)
     deliver_at_once(registry_sync_task)

@@ -10,7 +10,7 @@ from marketplace.outbox.models import ProductReindex
 from search.indexing import ALIAS, index_rebuild
 from search.tasks import reindex_products_task
 from tests.factories import certified_product_create
-from tests.twice import deliver_at_once
+from tests.twice import committed_db, deliver_at_once
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_delivered_twice_in_a_row(os_client, changed_product):
     assert not ProductReindex.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@committed_db
 def test_delivered_twice_at_once(os_client, changed_product):
     results = deliver_at_once(lambda: reindex_products_task([changed_product.pk]))
     assert results == [1, 1]
