@@ -20,8 +20,7 @@ Three rules keep national-scale data honest:
 """
 
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +29,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from marketplace.core.locks import run_slot
 from marketplace.ocop.models import RecordSource
 from marketplace.registry.apply import Applier
 from marketplace.registry.client import RegistrySource, RegistryUnavailable
@@ -151,8 +151,8 @@ def certificate_sync(
     second delivery of the task, or a second beat, costs no second crawl.
     """
     if skip_if_running:
-        with _sync_slot() as free:
-            if not free:
+        with run_slot(SYNC_SLOT) as ours:
+            if not ours:
                 return _skipped_run(client)
             return certificate_sync(
                 client=client,
@@ -187,30 +187,8 @@ SYNC_LOCK_KEY = 0x0C0B_5A11
 """PostgreSQL advisory lock that lets one sync apply at a time."""
 
 
-SYNC_SLOT_KEY = 0x0C0B_5A12
-"""PostgreSQL advisory lock a scheduled sync holds from crawl to finish."""
-
-
-@contextmanager
-def _sync_slot() -> Iterator[bool]:
-    """Take the scheduled sync's slot if it is free; yields whether we got it.
-
-    A session lock, not a transaction one: it must span the crawl, which
-    runs outside any transaction. PostgreSQL drops it with the connection,
-    so a worker killed mid-run cannot leave it held. SQLite has no second
-    worker to guard against."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SYNC_SLOT_KEY])
-        free = cursor.fetchone()[0]
-    try:
-        yield free
-    finally:
-        if free:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [SYNC_SLOT_KEY])
+SYNC_SLOT = 0x0C0B_5A12
+"""The `run_slot` a scheduled sync holds from crawl to finish."""
 
 
 def _skipped_run(client: RegistrySource) -> SyncRun:

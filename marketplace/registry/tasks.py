@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from marketplace.core.locks import run_slot
 from marketplace.core.tasks import enqueue
 from marketplace.registry.models import SyncRun, SyncStatus
 from marketplace.registry.services import (
@@ -58,11 +59,24 @@ def expiry_warnings_task() -> dict:
     return {"sent": sent}
 
 
+DECISION_LIST_SLOT = 0x0C0B_5A14
+"""The `run_slot` an upload's import holds, one per run."""
+
+
 @shared_task(name="registry.decision_list_import")
 def decision_list_import_task(run_id: int, storage_name: str) -> dict:
     """Import an operator's confirmed upload into its run, then delete the
     upload, whatever the outcome. A run that already ended (the task
-    delivered twice) is left as it is."""
+    delivered twice) is left as it is; so is one another delivery is still
+    importing, which deletes the upload when it ends."""
+    with run_slot(DECISION_LIST_SLOT, run_id) as ours:
+        if not ours:
+            return {"sync_run": run_id, "status": "already running"}
+        return _decision_list_import(run_id, storage_name)
+
+
+def _decision_list_import(run_id: int, storage_name: str) -> dict:
+    """The import itself, once this delivery holds the run's slot."""
     run = SyncRun.objects.filter(pk=run_id).first()
     if run is None:
         decision_list_upload_delete(name=storage_name)
