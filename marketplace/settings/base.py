@@ -813,6 +813,9 @@ STORAGES = {
 PRODUCT_IMAGE_MAX_BYTES = env.int("PRODUCT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+# a photo whose thumbnail cannot be made (store down, file missing or not an
+# image) shows its sector illustration instead of failing the page
+OSCAR_THUMBNAILER = "marketplace.core.thumbnails.FailSoftThumbnailer"
 
 # --- mail ------------------------------------------------------------------
 

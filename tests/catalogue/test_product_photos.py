@@ -5,6 +5,7 @@ thumbnails that are plain links, with no script."""
 
 import io
 import re
+import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -89,3 +90,34 @@ def test_a_single_photo_needs_no_thumbnails(client):
     html = client.get(product.get_absolute_url()).content.decode()
     assert html.count('data-testid="gallery-photo"') == 1
     assert 'data-testid="gallery-thumb"' not in html
+
+
+def _file_delete(image) -> None:
+    image.original.storage.delete(image.original.name)
+
+
+def _file_spoil(image) -> None:
+    with open(image.original.path, "wb") as out:
+        out.write(b"not an image")
+
+
+@pytest.mark.parametrize("break_file", [_file_delete, _file_spoil], ids=["gone", "unreadable"])
+def test_a_photo_whose_file_is_gone_or_unreadable_shows_the_sector_illustration(client, break_file):
+    # given a food product whose photo row is there but whose file was
+    # deleted from storage (or is not an image) before any thumbnail of it
+    # was made
+    product = certified_product_create(title="Chè Thái Nguyên", sector="food")
+    image = ProductImage(product=product, display_order=0)
+    image.original.save(f"p-{uuid.uuid4().hex}.jpg", ContentFile(_jpeg(0)))
+    break_file(image)
+    # when its page and the catalogue listing are asked for
+    page = client.get(product.get_absolute_url())
+    listing = client.get("/shop/")
+    # then both render, showing the food illustration where the photo was
+    assert page.status_code == listing.status_code == 200
+    html = page.content.decode()
+    gallery = html[html.index('data-testid="product-gallery"') :]
+    gallery = gallery[: gallery.index("</div>")]
+    assert "img/sectors/food.svg" in gallery and "/media/cache/" not in gallery
+    card = _card(listing.content.decode(), product)
+    assert "img/sectors/food.svg" in card and "/media/cache/" not in card
