@@ -55,10 +55,12 @@ test: venv services
 # for a quick look (each size keeps its own database; 100,000 takes minutes
 # to build the first time).
 BENCH_HTTP_SIZES ?= 2000,20000,100000
+# 1,2: also every page through nginx in front of two web processes, as a ratio
+BENCH_HTTP_WEB ?= 1
 
 bench: venv services
 	$(BIN)/python tests/bench/run.py --out bench-results/bench.json \
-		--http-sizes $(BENCH_HTTP_SIZES)
+		--http-sizes $(BENCH_HTTP_SIZES) --http-web-processes $(BENCH_HTTP_WEB)
 
 lint: venv
 	$(BIN)/ruff format --check .

@@ -43,12 +43,16 @@ Run: `.venv/bin/python tests/bench/run.py --only http` (add `--http-sizes
 2000 --http-duration 5` for a quick check, `--http-pages home,product` to
 pick pages, `--http-visitors anonymous,basket` to pick visitors, `--app-root
 DIR --http-db-suffix _before` to measure another checkout,
-`--http-build-only` to build the sites and indexes without load).
+`--http-build-only` to build the sites and indexes without load,
+`--http-web-processes 1,2` to measure every page also through nginx in
+front of two gunicorns, each with the one's 2 workers, and tabulate two ÷
+one per page).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -744,12 +748,17 @@ def _static_prepare(config: SiteConfig) -> float | None:
 
 class Gunicorn:
     """gunicorn on production settings, from the app root (its own
-    gunicorn.conf.py), 2 sync workers."""
+    gunicorn.conf.py), 2 sync workers; on the site's port unless given
+    another (the second web process of the two-process run)."""
 
-    def __init__(self, config: SiteConfig, *, workers: int = 2) -> None:
+    def __init__(
+        self, config: SiteConfig, *, workers: int = 2, port: int | None = None, name: str = ""
+    ) -> None:
         self.config = config
         self.workers = workers
-        self.log_path = config.workdir / f"gunicorn-{config.size}.log"
+        self.port = port or config.port
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = config.workdir / f"gunicorn-{config.size}{name}.log"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Gunicorn:
@@ -759,7 +768,7 @@ class Gunicorn:
                 str(BIN / "gunicorn"),
                 "marketplace.wsgi:application",
                 "--bind",
-                f"127.0.0.1:{self.config.port}",
+                f"127.0.0.1:{self.port}",
                 "--workers",
                 str(self.workers),
             ],
@@ -786,7 +795,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
             try:
-                last = requests.get(self.config.base_url + path, timeout=30)
+                last = requests.get(self.base_url + path, timeout=30)
                 if last.status_code == 200:
                     return
             except requests.RequestException as exc:
@@ -807,7 +816,7 @@ class Gunicorn:
 
         started = time.monotonic()
         for _ in range(self.workers):
-            requests.get(self.config.base_url + HELLO_PATH, timeout=deadline)
+            requests.get(self.base_url + HELLO_PATH, timeout=deadline)
         return round(time.monotonic() - started, 2)
 
     def log_offset(self) -> int:
@@ -829,6 +838,69 @@ class Gunicorn:
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+class Balancer:
+    """Debian's nginx, round robin over two gunicorns, with the config the
+    multi-process tests use (tests/multiprocess/balancer.py): the shape
+    production runs, where compose's nginx fronts several web processes.
+    Serves as measure_size's `server`: draining and log events cover both."""
+
+    def __init__(self, config: SiteConfig, webs: tuple[Gunicorn, Gunicorn]) -> None:
+        self.config = config
+        self.webs = webs
+        self.workers = sum(web.workers for web in webs)
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.work = config.workdir / f"nginx-{config.size}"
+        self.process: subprocess.Popen | None = None
+        self.nginx_version = ""
+
+    def start(self, deadline: float = 30) -> Balancer:
+        import requests
+
+        # here, not at the top: `prepare` runs this file as a script, before
+        # any checkout is on sys.path (as basket_cookies imports tests.faults)
+        from tests.multiprocess.balancer import nginx_conf_write, nginx_spawn, nginx_version
+
+        self.nginx_version = nginx_version()
+        conf = nginx_conf_write(
+            self.work, port=self.port, web_ports=(self.webs[0].port, self.webs[1].port)
+        )
+        self.process = nginx_spawn(conf, log_path=self.config.workdir / "nginx.log")
+        started = time.monotonic()
+        while time.monotonic() - started < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited; see {self.config.workdir / 'nginx.log'}")
+            try:
+                if requests.get(self.base_url + HELLO_PATH, timeout=10).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"nginx did not answer on {self.base_url} within {deadline} s")
+
+    def drain(self) -> float:
+        """Each gunicorn's own queue, past nginx (see Gunicorn.drain)."""
+        return round(sum(web.drain() for web in self.webs), 2)
+
+    def log_offset(self) -> tuple[int, ...]:
+        return tuple(web.log_offset() for web in self.webs)
+
+    def log_events(self, since: tuple[int, ...]) -> dict:
+        events = [web.log_events(offset) for web, offset in zip(self.webs, since, strict=True)]
+        return {key: sum(event[key] for event in events) for key in events[0]}
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
@@ -1176,7 +1248,6 @@ def measure_size(
     are to its hello."""
     paths = page_paths(facts)
     measured: dict[str, dict] = {}
-    anonymous_hello = None
     for visitor in visitors:
         cookie = None
         visitor_info: dict = {}
@@ -1232,17 +1303,62 @@ def measure_size(
                 **server.log_events(logged),
             )
             results[page] = figures
-        # every visitor's ratios are to the anonymous hello: a cookie that
-        # slows even the hello view is part of what the visitor pays
-        own_hello = results.get("hello", {}).get("requests_per_second")
-        hello = anonymous_hello or own_hello
-        if visitor == "anonymous":
-            anonymous_hello = own_hello
-        for figures in results.values():
-            if hello and "requests_per_second" in figures:
-                figures["ratio_to_hello"] = round(figures["requests_per_second"] / hello, 4)
         measured[visitor] = {**visitor_info, "pages": results}
         measured[visitor].pop("header", None)
+    hello_ratios(measured)
+    return measured
+
+
+def hello_ratios(measured: dict) -> None:
+    """Every visitor's ratios are to the anonymous hello when it was
+    measured (else to the visitor's own): a cookie that slows even the
+    hello view is part of what the visitor pays."""
+    anonymous = measured.get("anonymous", {}).get("pages", {}).get("hello", {})
+    for data in measured.values():
+        own = data["pages"].get("hello", {}).get("requests_per_second")
+        hello = anonymous.get("requests_per_second") or own
+        for figures in data["pages"].values():
+            if hello and "requests_per_second" in figures:
+                figures["ratio_to_hello"] = round(figures["requests_per_second"] / hello, 4)
+
+
+def measure_one_vs_two(
+    config: SiteConfig,
+    one: Gunicorn,
+    two: Balancer,
+    facts: dict,
+    *,
+    pages: list[str],
+    seconds: float,
+    warmup: float,
+    visitors: tuple[str, ...],
+) -> tuple[dict, dict]:
+    """Each visitor's pages against one gunicorn directly, then the same
+    page through nginx in front of two (the first of which is that same
+    gunicorn): page by page, so whatever else loads the machine weighs on
+    both figures of a page alike. Returns (one, two), each as measure_size's."""
+    through_nginx = copy.copy(config)
+    through_nginx.port, through_nginx.base_url = two.port, two.base_url
+    measured: tuple[dict, dict] = ({}, {})
+    for visitor in visitors:
+        for page in pages:
+            for site, server, into in (
+                (config, one, measured[0]),
+                (through_nginx, two, measured[1]),
+            ):
+                figures = measure_size(
+                    site,
+                    server,
+                    facts,
+                    pages=[page],
+                    seconds=seconds,
+                    warmup=warmup,
+                    visitors=(visitor,),
+                )[visitor]
+                data = into.setdefault(visitor, {**figures, "pages": {}})
+                data["pages"].update(figures["pages"])
+    for into in measured:
+        hello_ratios(into)
     return measured
 
 
@@ -1285,8 +1401,13 @@ def bench_http(
     build_only: bool = False,
     keep_index: bool = False,
     visitors: tuple[str, ...] = VISITORS,
+    web_processes: tuple[int, ...] = (1,),
 ) -> dict:
+    """`web_processes` (1,) is one gunicorn, measured directly; (1, 2) also
+    measures every page through nginx in front of two gunicorns, each with
+    the one's worker count, page by page after the one's figure."""
     app_root = app_root.resolve()
+    balanced = 2 in web_processes
     report: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
@@ -1305,6 +1426,7 @@ def bench_http(
         },
         "pages": pages,
         "visitors": list(visitors),
+        "web_processes": list(web_processes),
         "sizes": {},
         "method": "per size: its own PostgreSQL database (N products from "
         "build_scaled_records seed 2020, written by the sync's applier in memory and priced "
@@ -1368,27 +1490,51 @@ def bench_http(
         if not build_only:
             _redis_flush(redis_url)
             server = Gunicorn(config)
+            second = Gunicorn(config, port=_free_port(), name="-b") if balanced else None
+            balancer = Balancer(config, (server, second)) if second else None
             try:
                 started = time.perf_counter()
                 server.start()
                 entry["gunicorn_boot_seconds"] = round(time.perf_counter() - started, 2)
+                if balancer:
+                    second.start()
+                    balancer.start()
                 if facts.get("search_bodies"):
                     entry["search_one_client"] = search_one_client(config, facts)
-                entry["visitors"] = measure_size(
-                    config,
-                    server,
-                    facts,
-                    pages=pages,
-                    seconds=seconds,
-                    warmup=warmup,
-                    visitors=visitors,
-                )
+                if balancer:
+                    entry["visitors"], two = measure_one_vs_two(
+                        config,
+                        server,
+                        balancer,
+                        facts,
+                        pages=pages,
+                        seconds=seconds,
+                        warmup=warmup,
+                        visitors=visitors,
+                    )
+                    entry["two_web"] = {
+                        "nginx": balancer.nginx_version,
+                        "workers_each": server.workers,
+                        "visitors": two,
+                    }
+                else:
+                    entry["visitors"] = measure_size(
+                        config,
+                        server,
+                        facts,
+                        pages=pages,
+                        seconds=seconds,
+                        warmup=warmup,
+                        visitors=visitors,
+                    )
                 if facts.get("search_bodies"):
                     entry["search_one_client_cards_kept"] = search_one_client(
                         config, facts, nonce=secrets.token_hex(4)
                     )
             finally:
-                server.stop()
+                for process in (balancer, second, server):
+                    if process:
+                        process.stop()
         entry["loadavg_after"] = _loadavg()
         report["sizes"][str(size)] = entry
     scale_ratios(report)
@@ -1520,7 +1666,57 @@ def http_markdown(report: dict, *, title: str = "HTTP bench") -> str:
                     f"{_load(f['loadavg_before'][:1])} → {_load(f['loadavg_after'][:1])}"
                     f"{_pressure(f.get('cpu_pressure_avg10'))} |"
                 )
+        lines += _one_vs_two_lines(int(size), entry)
     return "\n".join(lines) + "\n"
+
+
+def _one_vs_two_lines(size: int, entry: dict) -> list[str]:
+    """The two-process table: each page through one gunicorn directly and
+    through nginx in front of two, and two over one."""
+    two_web = entry.get("two_web")
+    if not two_web:
+        return []
+    lines = [
+        "",
+        f"### {size:,} products, one web process vs two behind nginx",
+        "",
+        f"one = a gunicorn with {two_web['workers_each']} sync workers, straight; two = nginx "
+        f"{two_web['nginx']} (tests/multiprocess/balancer.py's config: round robin, one "
+        f"connection per request to the upstream) in front of that gunicorn and a second one "
+        f"with {two_web['workers_each']} sync workers too, on the same database, Redis and "
+        "OpenSearch. Each page is measured through one, then at once through two, with the "
+        "same warm-up and wrk run; ÷ hello is over the same path's anonymous hello.",
+    ]
+    for visitor, data in entry.get("visitors", {}).items():
+        two_pages = two_web["visitors"].get(visitor, {}).get("pages", {})
+        lines += [
+            "",
+            f"#### {visitor}",
+            "",
+            "| page | one: req/s | p50 | p95 | errors | ÷ hello | two: req/s | p50 | p95 | "
+            "errors | ÷ hello | two ÷ one | load one → two |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for page, one in data["pages"].items():
+            two = two_pages.get(page, {})
+            if "requests_per_second" not in one or "requests_per_second" not in two:
+                continue
+            ratio = two["requests_per_second"] / one["requests_per_second"]
+            cells = []
+            for f in (one, two):
+                cells += [
+                    f"{f['requests_per_second']:,.1f}",
+                    _ms(f["p50_ms"]),
+                    _ms(f["p95_ms"]),
+                    f"{f['errors']:,}",
+                    str(f.get("ratio_to_hello", "—")),
+                ]
+            lines.append(
+                f"| {PAGE_LABELS.get(page, page)} | {' | '.join(cells)} | **{ratio:.2f}** | "
+                f"{_load(one['loadavg_after'][:1])}{_pressure(one.get('cpu_pressure_avg10'))} → "
+                f"{_load(two['loadavg_after'][:1])}{_pressure(two.get('cpu_pressure_avg10'))} |"
+            )
+    return lines
 
 
 def _share(value) -> str:
@@ -1554,6 +1750,16 @@ def pages_choose(only: str | None) -> list[str]:
             f"choose from {', '.join(PAGES)}"
         )
     return [name for name in PAGES if name in wanted or name == "hello"]
+
+
+def web_processes_choose(only: str | None) -> tuple[int, ...]:
+    """`--http-web-processes`: 1 (one gunicorn, the default) or 1,2 (also
+    through nginx in front of two; 2 alone means the same: the ratio needs
+    the one)."""
+    wanted = {int(n) for n in (only or "1").split(",") if n.strip()}
+    if not wanted <= {1, 2}:
+        raise SystemExit("--http-web-processes: 1 or 1,2")
+    return (1, 2) if 2 in wanted else (1,)
 
 
 def visitors_choose(only: str | None) -> tuple[str, ...]:

@@ -509,6 +509,7 @@ def _bench_http(args) -> dict:
         pages_choose,
         summary_lines,
         visitors_choose,
+        web_processes_choose,
         write_report,
     )
 
@@ -526,6 +527,7 @@ def _bench_http(args) -> dict:
         suffix=args.http_db_suffix,
         build_only=args.http_build_only,
         keep_index=args.http_keep_index,
+        web_processes=web_processes_choose(args.http_web_processes),
     )
     table = write_report(report, ROOT / args.http_out)
     for line in summary_lines(report):
@@ -606,6 +608,12 @@ def main() -> None:
         "--http-keep-index",
         action="store_true",
         help="do not rebuild the HTTP sites' search indexes (only if the code has not changed)",
+    )
+    parser.add_argument(
+        "--http-web-processes",
+        default="1",
+        help="1: one gunicorn (default); 1,2: also each page through nginx in front of two "
+        "gunicorns with the same worker count each, and the two-over-one ratio",
     )
     args = parser.parse_args()
     sections = _sections(args.only)

@@ -102,6 +102,45 @@ http {{
 """
 
 
+def nginx_conf_write(
+    work: Path, *, port: int, web_ports: tuple[int, int], store: str = STORE_URL
+) -> Path:
+    """A fresh `work` directory holding nginx.conf: nginx on `port`, round
+    robin over the two gunicorns on `web_ports`. Shared by these tests and
+    the HTTP bench's two-process run (tests/bench/http_bench.py)."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    conf = work / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            work=work,
+            port=port,
+            port_a=web_ports[0],
+            port_b=web_ports[1],
+            store=store,
+            served_by=SERVED_BY,
+        )
+    )
+    return conf
+
+
+def nginx_spawn(conf: Path, *, log_path: Path) -> subprocess.Popen:
+    """nginx in the foreground on `conf`, in a session of its own (so its
+    workers stop with it), its own output appended to `log_path`."""
+    log = open(log_path, "ab")  # kept open for the process
+    return subprocess.Popen(
+        [NGINX, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def nginx_version() -> str:
+    done = subprocess.run([NGINX, "-v"], capture_output=True, text=True)
+    return (done.stderr or done.stdout).strip().removeprefix("nginx version: ")
+
+
 @dataclass(frozen=True)
 class Served:
     """One line of nginx's access log."""
@@ -228,26 +267,10 @@ class BalancedSite(Site):
 
     def nginx_start(self) -> None:
         work = self.workdir / "nginx"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        conf = work / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(
-                work=work,
-                port=self.port,
-                port_a=self.web_ports["web-a"],
-                port_b=self.web_ports["web-b"],
-                store=STORE_URL,
-                served_by=SERVED_BY,
-            )
+        conf = nginx_conf_write(
+            work, port=self.port, web_ports=(self.web_ports["web-a"], self.web_ports["web-b"])
         )
-        log = open(self.workdir / "nginx.log", "ab")  # kept open for the process
-        self.nginx = subprocess.Popen(
-            [NGINX, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.nginx = nginx_spawn(conf, log_path=self.workdir / "nginx.log")
         self.processes["nginx"] = self.nginx
 
     def stop(self) -> None:
