@@ -1402,6 +1402,7 @@ def bench_http(
     keep_index: bool = False,
     visitors: tuple[str, ...] = VISITORS,
     web_processes: tuple[int, ...] = (1,),
+    workers: int = 2,
 ) -> dict:
     """`web_processes` (1,) is one gunicorn, measured directly; (1, 2) also
     measures every page through nginx in front of two gunicorns, each with
@@ -1421,7 +1422,7 @@ def bench_http(
             "duration_seconds": seconds,
             "warmup_seconds": warmup,
             "wrk": f"wrk -t2 -c16 -d{round(seconds)}s --latency --timeout 30s",
-            "gunicorn": "marketplace.settings.production, 2 sync workers, "
+            "gunicorn": f"marketplace.settings.production, {workers} sync workers, "
             "the app's gunicorn.conf.py",
         },
         "pages": pages,
@@ -1433,7 +1434,7 @@ def bench_http(
         "by demo_prices_assign's formula; CMS sections and demo pages), its own OpenSearch alias "
         "rebuilt by `search_index --rebuild` and Wagtail pages index by `update_index`, its "
         "own Redis database flushed first; gunicorn on marketplace.settings.production with "
-        "2 sync workers and the app's gunicorn.conf.py; per page a warm-up, then wrk -t2 "
+        f"{workers} sync workers and the app's gunicorn.conf.py; per page a warm-up, then wrk -t2 "
         "-c16 with a Lua script rotating the page's URLs (500 product pages, 200 distinct "
         "searches) whose done() hook reports p50/p90/p95/p99 and non-2xx answers; errors = "
         "non-2xx + socket errors + timeouts (30 s); anonymous = no cookies, basket = the "
@@ -1489,8 +1490,12 @@ def bench_http(
             entry["build"]["seconds"]["collectstatic"] = static_seconds
         if not build_only:
             _redis_flush(redis_url)
-            server = Gunicorn(config)
-            second = Gunicorn(config, port=_free_port(), name="-b") if balanced else None
+            server = Gunicorn(config, workers=workers)
+            second = (
+                Gunicorn(config, workers=workers, port=_free_port(), name="-b")
+                if balanced
+                else None
+            )
             balancer = Balancer(config, (server, second)) if second else None
             try:
                 started = time.perf_counter()

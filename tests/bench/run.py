@@ -528,6 +528,7 @@ def _bench_http(args) -> dict:
         build_only=args.http_build_only,
         keep_index=args.http_keep_index,
         web_processes=web_processes_choose(args.http_web_processes),
+        workers=args.http_workers,
     )
     table = write_report(report, ROOT / args.http_out)
     for line in summary_lines(report):
@@ -614,6 +615,13 @@ def main() -> None:
         default="1",
         help="1: one gunicorn (default); 1,2: also each page through nginx in front of two "
         "gunicorns with the same worker count each, and the two-over-one ratio",
+    )
+    parser.add_argument(
+        "--http-workers",
+        type=int,
+        default=2,
+        help="sync workers per gunicorn (default 2; e.g. 4 with one process as the control "
+        "for two processes of 2)",
     )
     args = parser.parse_args()
     sections = _sections(args.only)
