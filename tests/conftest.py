@@ -1,6 +1,7 @@
 """Shared fixtures. Tests talk to the real services `make test` starts."""
 
 import contextlib
+import os
 
 import pytest
 from django.core.management import call_command
@@ -192,3 +193,21 @@ def payos_client(payos_standin):
     from marketplace.payments.payos_client import PayosClient
 
     return PayosClient.from_settings()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run. Playwright's sync API cannot
+    start while another sync instance is open in the same thread, so every
+    package that drives a browser (e2e, multiprocess) shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from tests.e2e.conftest import CHROMIUM_ARGS
 from tests.faults.site import PRODUCT_LINK, SiteConfig
 from tests.multiprocess.balancer import BalancedSite
 
@@ -114,16 +113,3 @@ def people(site, product) -> People:
     )
     assert re.search(r"people \d+", out), out
     return people
-
-
-@pytest.fixture(scope="package")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            args=CHROMIUM_ARGS,
-        )
-        yield browser
-        browser.close()

@@ -39,8 +39,8 @@ class FakedClockSite(Site):
         super().__init__(config)
         self.offset = offset
 
-    def _spawn(self, name, command):
-        return super()._spawn(name, ["faketime", "-f", f"{self.offset:+d}s", *command])
+    def _spawn(self, name, command, **options):
+        return super()._spawn(name, ["faketime", "-f", f"{self.offset:+d}s", *command], **options)
 
 
 def _next_midnight_offset() -> tuple[int, datetime]:
