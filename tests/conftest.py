@@ -6,8 +6,8 @@ import os
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from modelsearch.index import get_indexed_models
-from pytest_django.plugin import blocking_manager_key
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
@@ -16,24 +16,16 @@ from search.client import opensearch_client
 from search.indexing import ALIAS
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Put back what the migrations seeded after a test that committed for
-    real with `serialized_rollback=True`.
-
-    Such a test ends with Django emptying every table, the migrations' rows
-    with them: Wagtail's root page, root collection, locale and default
-    site, content types and permissions. pytest-django kept a copy of them
-    from when it made the test database, but Django loads it back only at
-    the start of the next serialized test, so every test after this one
-    (and the next `--reuse-db` run) would find them gone. Load it back now."""
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    seeded = getattr(connection, "_test_serialized_contents", None)
-    if marker and marker.kwargs.get("serialized_rollback") and seeded:
-        with item.config.stash[blocking_manager_key].unblock():
-            connection.creation.deserialize_db_from_string(seeded)
-    return result
+@pytest.fixture
+def schema_back_to_latest(transactional_db):
+    """For a test that migrates the database back to an old state: migrate it
+    forward to the latest migrations afterwards, whatever the test's outcome.
+    Otherwise every later test in the run (and the next `--reuse-db` run)
+    meets tables that do not exist yet."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture
