@@ -14,6 +14,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from marketplace.core.locks import run_slot
 from marketplace.core.tasks import enqueue
 from marketplace.outbox.models import ProductReindex
 from search.client import opensearch_client
@@ -86,15 +87,25 @@ def reindex_sweep_task() -> int:
     )
 
 
+REBUILD_SLOT = 0x0C0B_5A13
+"""The `run_slot` a rebuild holds: two at once would each swap the alias
+from the index they found, and the loser would fail with its new index
+left behind, unaliased."""
+
+
 @shared_task(name="search.rebuild", ignore_result=True)
 def index_rebuild_task() -> str:
     """Build a fresh product index and swap the alias (the nightly job, so
-    popularity reaches ranking). Returns the new index's name, or "" when
-    search runs on the database."""
+    popularity reaches ranking). Returns the new index's name, or "" when it
+    built none: search runs on the database, or another rebuild is running
+    (the task delivered twice), which is left to finish alone."""
     if not settings.OPENSEARCH_URL:
         return ""
-
-    return index_rebuild(client=opensearch_client(timeout=60))
+    with run_slot(REBUILD_SLOT) as ours:
+        if not ours:
+            logger.info("search index rebuild already running; this delivery skipped")
+            return ""
+        return index_rebuild(client=opensearch_client(timeout=60))
 
 
 class _ReindexGroup:

@@ -5,6 +5,8 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from modelsearch.index import get_indexed_models
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -12,6 +14,18 @@ from wagtail.search.backends import get_search_backend
 from marketplace.demo.services import demo_site_setup
 from search.client import opensearch_client
 from search.indexing import ALIAS
+
+
+@pytest.fixture
+def schema_back_to_latest(transactional_db):
+    """For a test that migrates the database back to an old state: migrate it
+    forward to the latest migrations afterwards, whatever the test's outcome.
+    Otherwise every later test in the run (and the next `--reuse-db` run)
+    meets tables that do not exist yet."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture

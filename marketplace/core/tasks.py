@@ -2,10 +2,18 @@
 the Celery path end to end."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from celery import shared_task
+from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
+
+# A delivery's claim outlives any task run, and lapses well before the
+# broker hands an unacknowledged task back (Redis: after an hour).
+CLAIM_SECONDS = 10 * 60
+DONE_SECONDS = 24 * 60 * 60
 
 
 def enqueue(task, *args, **kwargs) -> bool:
@@ -27,6 +35,37 @@ def enqueue(task, *args, **kwargs) -> bool:
         logger.exception("could not send task %s; it did not run now", task.name)
         return False
     return True
+
+
+@contextmanager
+def delivery_once(delivery_id: str | None) -> Iterator[bool]:
+    """`with delivery_once(self.request.id) as first:` whether this delivery
+    of a task message should do its work.
+
+    For tasks whose work is not idempotent by itself and that are not in the
+    outbox (the account mails, which carry a password hash that must not sit
+    in a table). Under `task_acks_late` the same message can come twice,
+    even to two workers at once; both carry the same id. The first claims it
+    in the cache and marks it done when the work returns; a second finds the
+    claim or the mark and does nothing. Work that raised is released for
+    the redelivery. A cache that is down (it fails soft, answering None)
+    claims nothing, and the work runs: a rare second mail beats a lost one.
+    A direct call (no id) always runs.
+    """
+    if not delivery_id:
+        yield True
+        return
+    done_key, claim_key = f"task-done:{delivery_id}", f"task-claim:{delivery_id}"
+    if cache.get(done_key) or cache.add(claim_key, 1, CLAIM_SECONDS) is False:
+        yield False
+        return
+    try:
+        yield True
+    except BaseException:
+        cache.delete(claim_key)
+        raise
+    cache.set(done_key, 1, DONE_SECONDS)
+    cache.delete(claim_key)
 
 
 @shared_task(name="core.ping", ignore_result=False)

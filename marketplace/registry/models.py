@@ -38,6 +38,8 @@ class SyncStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Thành công")
     ALERT = "alert", _("Xong, có cảnh báo")
     FAILED = "failed", _("Thất bại")
+    # A scheduled sync that found another one still running: it did nothing.
+    SKIPPED = "skipped", _("Bỏ qua (lượt khác đang chạy)")
 
 
 class SyncRun(models.Model):

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from marketplace.core.locks import run_slot
 from marketplace.ocop.models import RecordSource
 from marketplace.registry.apply import Applier
 from marketplace.registry.client import RegistrySource, RegistryUnavailable
@@ -134,6 +135,7 @@ def certificate_sync(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     run: SyncRun | None = None,
+    skip_if_running: bool = False,
 ) -> SyncRun:
     """Sync certificates from a registry source; returns the recorded SyncRun.
 
@@ -143,7 +145,23 @@ def certificate_sync(
     With `dry_run`, everything is computed and counted, then rolled back.
     Pass `run` to fill a run created beforehand (an operator's upload).
     Whatever happens, the run ends succeeded, alert or failed, never running.
+
+    With `skip_if_running` (the scheduled task), a sync that finds another
+    such sync still running records a skipped run and does nothing: a
+    second delivery of the task, or a second beat, costs no second crawl.
     """
+    if skip_if_running:
+        with run_slot(SYNC_SLOT) as ours:
+            if not ours:
+                return _skipped_run(client)
+            return certificate_sync(
+                client=client,
+                dry_run=dry_run,
+                reconcile_absences=reconcile_absences,
+                batch_size=batch_size,
+                progress=progress,
+                run=run,
+            )
     _stale_runs_fail()
     kind = getattr(client, "source_kind", RecordSource.NATIONAL)
     if run is None:
@@ -167,6 +185,20 @@ def certificate_sync(
 
 SYNC_LOCK_KEY = 0x0C0B_5A11
 """PostgreSQL advisory lock that lets one sync apply at a time."""
+
+
+SYNC_SLOT = 0x0C0B_5A12
+"""The `run_slot` a scheduled sync holds from crawl to finish."""
+
+
+def _skipped_run(client: RegistrySource) -> SyncRun:
+    """Record that this sync found another running, and did nothing."""
+    run = SyncRun(
+        source=str(client.source)[:500],
+        source_kind=getattr(client, "source_kind", RecordSource.NATIONAL),
+        alert="Một lượt đồng bộ khác đang chạy; bỏ qua lượt này (another sync is running).",
+    )
+    return run_finish(run, SyncStatus.SKIPPED)
 
 
 def _apply_lock() -> None:

@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from marketplace.core.locks import run_slot
 from marketplace.core.tasks import enqueue
 from marketplace.registry.models import SyncRun, SyncStatus
 from marketplace.registry.services import (
@@ -27,10 +28,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="registry.sync")
 def registry_sync_task(source: str | None = None) -> dict:
-    """Sync from `source` (default `REGISTRY_URL`); beat runs it hourly."""
+    """Sync from `source` (default `REGISTRY_URL`); beat runs it hourly.
+
+    Delivered twice at once (acks_late, two beats), the second finds the
+    first running and is recorded as skipped; one after the other, the
+    second finds everything unchanged."""
     client, full = registry_source(source)
-    run = certificate_sync(client=client, reconcile_absences=full)
-    if run.status != SyncStatus.FAILED and hasattr(client, "fetch_image"):
+    run = certificate_sync(client=client, reconcile_absences=full, skip_if_running=True)
+    if run.status in (SyncStatus.SUCCEEDED, SyncStatus.ALERT) and hasattr(client, "fetch_image"):
         # Photos come after the sync committed, in their own task; if it
         # cannot be sent, the pending photos wait for the next sync's.
         enqueue(registry_photos_task, source, run.pk)
@@ -54,11 +59,24 @@ def expiry_warnings_task() -> dict:
     return {"sent": sent}
 
 
+DECISION_LIST_SLOT = 0x0C0B_5A14
+"""The `run_slot` an upload's import holds, one per run."""
+
+
 @shared_task(name="registry.decision_list_import")
 def decision_list_import_task(run_id: int, storage_name: str) -> dict:
     """Import an operator's confirmed upload into its run, then delete the
     upload, whatever the outcome. A run that already ended (the task
-    delivered twice) is left as it is."""
+    delivered twice) is left as it is; so is one another delivery is still
+    importing, which deletes the upload when it ends."""
+    with run_slot(DECISION_LIST_SLOT, run_id) as ours:
+        if not ours:
+            return {"sync_run": run_id, "status": "already running"}
+        return _decision_list_import(run_id, storage_name)
+
+
+def _decision_list_import(run_id: int, storage_name: str) -> dict:
+    """The import itself, once this delivery holds the run's slot."""
     run = SyncRun.objects.filter(pk=run_id).first()
     if run is None:
         decision_list_upload_delete(name=storage_name)

@@ -315,6 +315,14 @@ CELERY_TASK_PUBLISH_RETRY = False
 # which asks for one. Without this, sending any task would also subscribe to
 # its result on Redis: a second wait on a hanging Redis.
 CELERY_TASK_IGNORE_RESULT = True
+# Acknowledge a task only once it has run, and hand it back if its worker
+# dies mid-way: a killed worker (a deploy, the OOM killer) loses no mail or
+# reindex. The price is that a task can be delivered twice, even to two
+# workers at once; every task is written for that (the outbox's row lock,
+# the reindex records, the sync's advisory lock, one ExpiryWarning row per
+# threshold), and tests/*/test_*_twice.py deliver each one twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
 

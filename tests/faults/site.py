@@ -38,6 +38,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import psycopg
 import redis
 import requests
+from celery import Celery
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -636,6 +637,43 @@ class Site:
     def faults_clear(self) -> None:
         for dependency in self.listen:
             self.fault_clear(dependency)
+
+    def worker_idle_wait(self, *, deadline: float = 60) -> None:
+        """Return once the worker has nothing queued, reserved or running.
+
+        The outbox sends an order's mail and then commits that it did; a
+        database cut between the two sends it again (at least once: the
+        outbox would rather repeat a mail than lose one). The next episode's
+        fault must not land in that window, or the suite itself makes the
+        repeat it then counts as a bug. Nothing else sends the worker tasks
+        while the harness waits here, so an idle worker stays idle."""
+        app, queue = (
+            Celery(broker=self.config.redis_url),
+            redis.Redis.from_url(self.config.redis_url),
+        )
+        ours = f"{self.config.name}@"
+        started, busy = time.monotonic(), "no answer"
+        try:
+            while time.monotonic() - started < deadline:
+                queued = queue.llen("celery")
+                inspect = app.control.inspect(timeout=2)
+                answers = [inspect.active() or {}, inspect.reserved() or {}]
+                tasks = [
+                    task
+                    for answer in answers
+                    for worker, listed in answer.items()
+                    if worker.startswith(ours)
+                    for task in listed
+                ]
+                if all(any(w.startswith(ours) for w in answer) for answer in answers):
+                    if queued == 0 and not tasks:
+                        return
+                    busy = f"{queued} queued, {len(tasks)} reserved or running"
+                time.sleep(0.5)
+        finally:
+            app.close()
+            queue.close()
+        raise RuntimeError(f"the worker was still busy after {deadline} s: {busy}")
 
     def redis_flush(self) -> None:
         """Start from an empty Redis database: no queued task from an earlier

@@ -9,8 +9,9 @@ commits sees its number. Mail after recovery: tests/faults/test_recovery.py.
 
 Each fault is one episode (a module fixture, so pytest runs the seven pages
 under it back to back): the site settles, a card payment is opened for the
-webhook to complete, the fault is applied, the pages run, and the fault is
-removed with every connection that went through it dropped.
+webhook to complete, the worker finishes the previous episode's work, the
+fault is applied, the pages run, and the fault is removed with every
+connection that went through it dropped.
 """
 
 from dataclasses import dataclass
@@ -57,6 +58,13 @@ def episode(request, site, catalogue, ledger):
         ledger.recovery[name] = "the site had not recovered from the previous fault"
         pytest.fail(f"the site did not recover before {name}: {exc}")
     card = card_attempt_open(site, catalogue, ledger.email("card", name))
+    try:
+        # the previous episode's mails are sent and marked done before this
+        # fault can cut the worker off between the two
+        site.worker_idle_wait()
+    except RuntimeError as exc:
+        ledger.recovery[name] = "the worker had not finished the previous episode's work"
+        pytest.fail(f"the worker was not idle before {name}: {exc}")
     if dependency != "none":
         site.fault_apply(dependency, fault)
     try:

@@ -15,7 +15,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("schema_back_to_latest"),
+]
 
 MOVE = {
     ("ocop", "0001_initial"),

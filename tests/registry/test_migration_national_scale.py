@@ -5,7 +5,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("schema_back_to_latest"),
+]
 
 BEFORE = [("registry", "0004_producer_story")]
 AFTER = [("registry", "0007_identity_constraints")]
