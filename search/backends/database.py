@@ -177,6 +177,13 @@ class DatabaseBackend:
         request = SearchRequest(on=on, text=text, sort="popular", limit=limit, with_facets=False)
         return self.search(request).ids
 
+    def headline(self, *, on) -> dict[str, int]:
+        """How many products are listable on `on`, and from how many producers."""
+        Product = get_model("catalogue", "Product")
+        return Product.objects.listable(on).aggregate(
+            products=Count("pk"), producers=Count("certificate__producer", distinct=True)
+        )
+
 
 def _facet_counts(rows, name: str) -> list[tuple[str, int]]:
     if name == "price":

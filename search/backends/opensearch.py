@@ -207,6 +207,35 @@ class OpenSearchBackend:
         response = search.source(False)[:limit].execute()
         return [int(hit.meta.id) for hit in response]
 
+    def headline(self, *, on) -> dict[str, int]:
+        """How many products are listable on `on`, and from how many
+        producers: the home page's figures. The index answers in
+        milliseconds what the database answers by reading every listable
+        product (3 s at 100,000 products, paid by the first home visitor
+        after each catalogue change)."""
+        search = self._base(SearchRequest(on=on)).extra(size=0, track_total_hits=True)
+        search.aggs.metric(
+            "producers",
+            "cardinality",
+            field="producer_id",
+            precision_threshold=PRODUCER_COUNT_EXACT_BELOW,
+        )
+        answer = self.client.search(
+            index=ALIAS,
+            body=search.to_dict(),
+            filter_path=["hits.total.value", "aggregations.producers.value"],
+        )
+        return {
+            "products": answer.get("hits", {}).get("total", {}).get("value", 0),
+            "producers": answer.get("aggregations", {}).get("producers", {}).get("value", 0),
+        }
+
+
+# Producers are counted with a `cardinality` aggregation, which is exact (a
+# hash set, not an estimate) while the count stays below this threshold,
+# OpenSearch's maximum; a national catalogue has about 7,000 producers.
+PRODUCER_COUNT_EXACT_BELOW = 40_000
+
 
 def _facet_agg(scope, name: str) -> None:
     if name in TERM_FIELDS:

@@ -96,3 +96,6 @@ class ResilientBackend:
 
     def suggest(self, *, on, text: str, limit: int = 8) -> list[int]:
         return self._ask("suggest", on=on, text=text, limit=limit)
+
+    def headline(self, *, on) -> dict[str, int]:
+        return self._ask("headline", on=on)

@@ -84,3 +84,20 @@ def test_expiry_takes_effect_by_date_without_reindex(backend, catalogue):
     tomorrow_after_expiry = catalogue["gom"].certificate.expiry_date + timedelta(days=1)
     result = backend.search(SearchRequest(on=tomorrow_after_expiry, text="bat trang"))
     assert result.ids == []
+
+
+def test_headline_figures_count_the_listable_products_and_their_producers(backend, catalogue):
+    # given a second listable product of the first product's producer
+    certified_product_create(
+        title="Bình gốm men rạn", producer=catalogue["gom"].certificate.producer
+    )
+    backend.ready()
+    # when the home page's figures are counted
+    figures = backend.headline(on=date.today())
+    # then they are the listing rule's products (not the expired or 2★ one) and their producers
+    listable = Product.objects.listable()
+    assert figures == {"products": 4, "producers": 3}
+    assert figures == {
+        "products": listable.count(),
+        "producers": listable.values("certificate__producer").distinct().count(),
+    }
