@@ -128,6 +128,13 @@ class _BackendResults:
         return self._result.ids
 
     @property
+    def facets_counted(self) -> bool:
+        """False when the search's fallback left facet counts out."""
+        if self._result is None:
+            self._run(self.request.offset, self.request.limit)
+        return self._result.facets_counted
+
+    @property
     def total(self) -> int:
         if self._result is None:
             self._run(self.request.offset, self.request.limit)
@@ -231,6 +238,7 @@ class ProductListView(ListView):
                 request_version(self.request, self.results.request.on),
             ),
             filtered=bool(filters),
+            facets_unavailable=not self.results.facets_counted,
         )
         return context
 

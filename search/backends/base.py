@@ -48,3 +48,6 @@ class SearchResult:
     ids: list[int]
     total: int
     facets: dict[str, list[tuple[str, int]]]
+    # False when the answer came from the fallback, which leaves facet
+    # counts out (search.backends.resilient): the page says so.
+    facets_counted: bool = True

@@ -13,10 +13,17 @@ shopper's query will work. Opening the breaker on it let one anonymous
 request every 30 s switch search to the database for everyone (say
 `?stars=99999999999999999999`). A 4xx is logged as an error, since it is a
 bug to fix, and that one request is answered from the database.
+
+The fallback answers the results, their total and their order exactly, but
+without facet counts: each count is one more pass over every matching
+product, and at 100,000 products they were 85% of the database's time
+(`/shop/` 6.4 s with counts, 0.65 s without). An outage should make the
+shop plainer, not stop it. The selected filters still apply.
 """
 
 import logging
 import time
+from dataclasses import replace
 
 from django.core.cache import cache
 from opensearchpy.exceptions import TransportError
@@ -72,7 +79,7 @@ class ResilientBackend:
         self.fallback = fallback
         self.cooldown = cooldown
 
-    def _ask(self, method: str, *args, **kwargs):
+    def _ask(self, method: str, *args, fallback=None, **kwargs):
         if not breaker_open():
             try:
                 return getattr(self.primary, method)(*args, **kwargs)
@@ -89,10 +96,17 @@ class ResilientBackend:
                         method,
                         exc,
                     )
+        if fallback is not None:
+            return fallback()
         return getattr(self.fallback, method)(*args, **kwargs)
 
     def search(self, request: SearchRequest) -> SearchResult:
-        return self._ask("search", request)
+        return self._ask("search", request, fallback=lambda: self._fallback_search(request))
+
+    def _fallback_search(self, request: SearchRequest) -> SearchResult:
+        result = self.fallback.search(replace(request, with_facets=False))
+        result.facets_counted = not request.with_facets
+        return result
 
     def suggest(self, *, on, text: str, limit: int = 8) -> list[int]:
         return self._ask("suggest", on=on, text=text, limit=limit)
