@@ -6,6 +6,7 @@ import pytest
 from django.http import QueryDict
 from django.test import Client
 
+from search.backends.base import SearchResult
 from search.backends.opensearch import OpenSearchBackend
 from search.views import clean_filters
 from tests.factories import certified_product_create
@@ -52,7 +53,7 @@ def test_an_odd_number_filter_never_reaches_opensearch(name, value, http, monkey
 
     def record(backend, request):
         sent.append(request)
-        return type("Result", (), {"ids": [], "total": 0, "facets": {}})()
+        return SearchResult(ids=[], total=0, facets={})
 
     monkeypatch.setattr(OpenSearchBackend, "search", record)
     # when the shop is filtered with a value no product can have
@@ -67,7 +68,7 @@ def test_a_page_past_opensearchs_window_is_never_asked_for(http, monkeypatch):
 
     def record(backend, request):
         sent.append(request)
-        return type("Result", (), {"ids": [], "total": 0, "facets": {}})()
+        return SearchResult(ids=[], total=0, facets={})
 
     monkeypatch.setattr(OpenSearchBackend, "search", record)
     response = http.get("/shop/?page=99999999999999999999")
