@@ -1,8 +1,10 @@
 """Headless Chromium (Debian's) driven by Playwright against live_server."""
 
 import os
+import time
 
 import pytest
+from django.db import connection
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,3 +39,45 @@ def live_demo(live_server, transactional_db):
 
     demo_site_setup(operator_password="test-operator-pass")
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def _browser_quiet_before_flush(request):
+    """Close every browser context and let the live server's requests end
+    before the test's closing flush.
+
+    A transactional test ends with TRUNCATE on every table. A context still
+    open at that moment (a fixture torn down after the flush, or a test that
+    failed before its own `close()`) keeps requesting pages; a request
+    holding a lock mid-transaction then deadlocks with the TRUNCATE and
+    PostgreSQL kills the flush, failing the test after it passed (CI, stop
+    26). Set up after the database fixtures, so torn down before them.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    if browser is not None:
+        for context in browser.contexts:
+            context.close()
+    _requests_finished(timeout=10)
+
+
+def _requests_finished(*, timeout: float):
+    """Wait until no other session on the test database is running a
+    statement or sits in an open transaction."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend' AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
