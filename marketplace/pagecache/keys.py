@@ -53,6 +53,11 @@ def normalised_query(query_string: str) -> str:
     return urlencode(sorted(parse_qsl(query_string, keep_blank_values=True)))
 
 
+# The stored copy's format, in every key: a deploy that changes what is
+# stored (2: gzip, was zlib) then never reads a copy the old code wrote.
+STORED_FORMAT = 2
+
+
 def page_key(request, version: str) -> str:
     address = "{}://{}{}?{}".format(
         request.scheme,
@@ -61,7 +66,8 @@ def page_key(request, version: str) -> str:
         normalised_query(request.META.get("QUERY_STRING", "")),
     )
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()[:40]
-    return f"{settings.PAGE_CACHE_PREFIX}:page:{request_language(request)}:{version}:{digest}"
+    language = request_language(request)
+    return f"{settings.PAGE_CACHE_PREFIX}:page{STORED_FORMAT}:{language}:{version}:{digest}"
 
 
 def page_etag(key: str) -> str:

@@ -19,15 +19,22 @@ from its key and `Cache-Control: public, no-cache`, so they may keep it but
 must ask again; the ask is answered 304 after the generation read alone.
 Per-visitor answers say `Cache-Control: private`. docs/page-cache.md shows
 an nginx configuration that follows the same rules.
+
+A copy is stored gzipped, and a browser that accepts gzip (every one does)
+gets those bytes as they are: a fifth of the bytes on a phone's connection,
+and no decompression per hit. Compressing is safe here because a shared
+page holds no secret (no CSRF token, nothing of a visitor's) for a BREACH
+attack to guess at. Clients that do not accept gzip get it decompressed.
 """
 
+import gzip
 import logging
-import zlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from marketplace.pagecache.generation import (
     catalogue_version,
@@ -52,6 +59,26 @@ _KEPT_HEADERS = {
     "cross-origin-opener-policy",
 }
 _VARY_OK = {"cookie", "accept-encoding"}
+# Django's GZipMiddleware's test of Accept-Encoding
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# gzip's level for stored copies: paid once per copy, and level 6 makes a
+# listing a fifth of its size where level 1 makes it a quarter
+_GZIP_LEVEL = 6
+
+
+def accepts_gzip(request) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
+def stored_html(body: bytes) -> bytes:
+    """A stored copy's page, uncompressed."""
+    return gzip.decompress(body)
+
+
+def _gzip_etag(etag: str) -> str:
+    """The gzipped copy's own ETag: each encoding of a page is a different
+    representation, and a cache in front must not mix them."""
+    return etag[:-1] + '-gz"'
 
 
 class PageCacheMiddleware:
@@ -73,9 +100,11 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = page_key(request, version)
         etag = page_etag(key)
-        if request.headers.get("If-None-Match") == etag:
+        asked = request.headers.get("If-None-Match")
+        if asked in (etag, _gzip_etag(etag)):
             not_modified = HttpResponseNotModified()
-            not_modified["ETag"] = etag
+            not_modified["ETag"] = asked
+            patch_vary_headers(not_modified, ("Accept-Encoding",))
             self._public(not_modified)
             not_modified[STATUS_HEADER] = "revalidated"
             return not_modified
@@ -117,17 +146,28 @@ class PageCacheMiddleware:
 
     def _store(self, key: str, response, etag: str) -> None:
         headers = [(k, v) for k, v in response.items() if k.lower() in _KEPT_HEADERS]
-        body = zlib.compress(response.content, 1)
+        body = gzip.compress(response.content, _GZIP_LEVEL, mtime=0)
         ttl = min(settings.PAGE_CACHE_TTL, seconds_to_midnight())
         cache.set(key, (headers, body), ttl)
         response["ETag"] = etag
+        patch_vary_headers(response, ("Accept-Encoding",))
         self._public(response)
 
     def _from_stored(self, request, stored, etag: str):
         headers, body = stored
-        response = HttpResponse(b"" if request.method == "HEAD" else zlib.decompress(body))
+        zipped = accepts_gzip(request)
+        if zipped:
+            content = body
+        else:
+            content = stored_html(body)
+        response = HttpResponse(b"" if request.method == "HEAD" else content)
         for name, value in headers:
             response[name] = value
+        if zipped:
+            response["Content-Encoding"] = "gzip"
+            etag = _gzip_etag(etag)
+        response["Content-Length"] = str(len(content))
+        patch_vary_headers(response, ("Accept-Encoding",))
         response["ETag"] = etag
         self._public(response)
         response[STATUS_HEADER] = "hit"
@@ -184,7 +224,7 @@ class VisitorPartsMiddleware:
         if stored is None:
             return None
         headers, body = stored
-        html = "" if request.method == "HEAD" else zlib.decompress(body).decode()
+        html = "" if request.method == "HEAD" else stored_html(body).decode()
         response = HttpResponse(parts_fill(html, request) if html else b"")
         for name, value in headers:
             response[name] = value

@@ -2,12 +2,13 @@
 day turns at midnight in Vietnam, and a visitor with a basket or a session
 never gets a shared page (issue 14). Real Redis, real PostgreSQL triggers."""
 
+import gzip
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from oscar.core.loading import get_model
 
 from cms.models import FairIndexPage
@@ -37,6 +38,41 @@ def test_a_visitor_without_cookies_is_served_the_stored_page(client, product):
     assert (second.status_code, _status(second)) == (200, "hit")
     assert second.content == first.content
     assert "public" in second["Cache-Control"] and second["ETag"] == first["ETag"]
+
+
+def test_a_browser_that_accepts_gzip_gets_the_stored_bytes_as_they_are(client, product):
+    url = product.get_absolute_url()
+    first = client.get(url)
+    zipped = Client().get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert _status(zipped) == "hit"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert int(zipped["Content-Length"]) == len(zipped.content) < len(first.content) / 3
+    assert gzip.decompress(zipped.content) == first.content
+    assert "Accept-Encoding" in zipped["Vary"]
+    # each encoding is its own representation, with its own ETag
+    plain = Client().get(url, HTTP_ACCEPT_ENCODING="identity")
+    assert "Content-Encoding" not in plain and plain.content == first.content
+    assert plain["ETag"] == first["ETag"] != zipped["ETag"]
+    revalidated = Client().get(url, HTTP_IF_NONE_MATCH=zipped["ETag"], HTTP_ACCEPT_ENCODING="gzip")
+    assert (revalidated.status_code, revalidated["ETag"]) == (304, zipped["ETag"])
+
+
+def test_a_copy_stored_in_another_format_is_never_read(client, product):
+    """A deploy that changes the stored format must not serve (or fail on)
+    what the old code stored under the same address: the format is part of
+    every key."""
+    from django.core.cache import cache
+
+    from marketplace.pagecache.generation import catalogue_version
+    from marketplace.pagecache.keys import STORED_FORMAT, page_key
+
+    url = product.get_absolute_url()
+    request = RequestFactory().get(url)
+    key = page_key(request, catalogue_version())
+    assert f":page{STORED_FORMAT}:" in key
+    cache.set(key.replace(f":page{STORED_FORMAT}:", ":page:"), ([], b"not gzip"), 60)
+    response = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert (response.status_code, _status(response)) == (200, "miss")
 
 
 def test_an_unchanged_page_revalidates_with_304(client, product):
@@ -161,7 +197,7 @@ def test_entries_never_live_past_midnight(product, settings):
         mock.patch.object(cache, "set", wraps=cache.set) as cache_set,
     ):
         Client().get(product.get_absolute_url())
-    ttls = [call.args[2] for call in cache_set.call_args_list if ":page:" in call.args[0]]
+    ttls = [call.args[2] for call in cache_set.call_args_list if ":page" in call.args[0]]
     assert ttls and max(ttls) <= 30
 
 
