@@ -53,7 +53,9 @@ def listing_rule_filters(on: date) -> list[Q]:
 
 
 def text_query(text: str) -> Q:
-    """Accented matches first, folded matches next, typos tolerated last."""
+    """Accented matches first, folded matches next, typos tolerated last;
+    a product matches only when each word (or, in the title, its typo) is
+    found in it."""
     text = nfc(text)
     return Q(
         "bool",
@@ -72,8 +74,18 @@ def text_query(text: str) -> Q:
                     }
                 },
             ),
-            Q("match", **{"producer.folded": {"query": text, "boost": 0.5}}),
-            Q("match", **{"description.folded": {"query": text, "boost": 0.3}}),
+            # every word somewhere in the title, producer or description, as
+            # the database backend asks: one word alone in a description
+            # matched 40% of a 100,000-product catalogue, whose facets were
+            # then counted over all of it
+            Q(
+                "multi_match",
+                query=text,
+                type="cross_fields",
+                operator="and",
+                fields=["title.folded", "producer.folded^0.5", "description.folded^0.3"],
+                boost=0.3,
+            ),
         ],
         minimum_should_match=1,
     )
