@@ -22,7 +22,11 @@ For each catalogue size (2,000, 20,000 and 100,000 listable products):
    app's own gunicorn.conf.py and 2 sync workers, on that database, its own
    Redis database (flushed before each size: the page cache keys on a
    generation number that another database also counts) and OpenSearch; the
-   production log level, no TLS redirect (plain HTTP on loopback).
+   production log level, no TLS redirect (plain HTTP on loopback). With
+   several sizes, every size's gunicorn runs at once, each with its own
+   Redis database (14, 13, 12 from the default), and each page is measured
+   at every size in turn, so a page's ÷ 2k compares figures taken seconds
+   apart rather than half an hour (`measure_side_by_side`).
 3. **The load.** (A rotation of many URLs is first primed: each URL once.)
    For each visitor kind (anonymous: no cookies; basket: one
    product added through the shop's own add flow by a Python client, then
@@ -111,6 +115,10 @@ VISITORS = ("anonymous", "basket", "signed-in")
 # Pages whose every request carries a parameter of its own (wrk_script's
 # `unique`), so the page cache cannot answer them: the cost of a search.
 UNIQUE_URL_PAGES = {"search_uncached", "search_facets_uncached"}
+# What every request says it accepts, as a browser says it (Chromium's):
+# a shared page then goes out as its stored gzip bytes, as it does to a
+# shopper. `--http-accept-encoding ""` measures a client that takes none.
+BROWSER_ACCEPT_ENCODING = "gzip, deflate, br"
 # The signed-in visitor's account, made by `prepare` in the bench's own
 # throwaway database (not a secret: no other database has it).
 BENCH_CUSTOMER = ("khach-bench@example.vn", "bench-mat-khau-2026")
@@ -1146,6 +1154,7 @@ def wrk_run(
     connections: int = 16,
     cookie: str | None = None,
     unique: bool = False,
+    accept_encoding: str = "",
 ) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(wrk_script(paths, unique=unique))
@@ -1163,6 +1172,8 @@ def wrk_run(
         ]
         if cookie:
             command += ["-H", f"Cookie: {cookie}"]
+        if accept_encoding:
+            command += ["-H", f"Accept-Encoding: {accept_encoding}"]
         done = subprocess.run(
             [*command, base_url + paths[0]],
             capture_output=True,
@@ -1233,6 +1244,76 @@ def _first_status(base_url: str, path: str, cookie: str | None) -> int:
         return 0
 
 
+def _visitor_cookie(config: SiteConfig, facts: dict, visitor: str) -> tuple[dict, str | None]:
+    """The visitor's facts (add flow, cookie names) and the Cookie header
+    wrk sends for them; nothing for the anonymous visitor."""
+    if visitor not in ("basket", "signed-in"):
+        return {}, None
+    info = basket_cookies(
+        config.base_url, facts["basket_product"], signed_in=visitor == "signed-in"
+    )
+    return info, info["header"]
+
+
+def measure_page(
+    config: SiteConfig,
+    server: Gunicorn,
+    page: str,
+    urls: list[str],
+    *,
+    visitor: str,
+    cookie: str | None,
+    seconds: float,
+    warmup: float,
+    accept_encoding: str = BROWSER_ACCEPT_ENCODING,
+) -> dict:
+    """One page for one visitor: prime, warm up, then the timed wrk run."""
+    status = _first_status(config.base_url, urls[0], cookie)
+    print(
+        f"  {config.size} {visitor:9} {page:14} ({len(urls)} URL{'s' * (len(urls) > 1)}, "
+        f"first answers {status})…",
+        file=sys.stderr,
+        flush=True,
+    )
+    if warmup and len(urls) > 1 and page not in UNIQUE_URL_PAGES:
+        _prime(config.base_url, urls, cookie)
+    if warmup:
+        wrk_run(
+            config.base_url,
+            urls,
+            seconds=warmup,
+            cookie=cookie,
+            unique=page in UNIQUE_URL_PAGES,
+            accept_encoding=accept_encoding,
+        )
+        server.drain()
+    load_before = _loadavg()
+    logged = server.log_offset()
+    figures = wrk_run(
+        config.base_url,
+        urls,
+        seconds=seconds,
+        cookie=cookie,
+        unique=page in UNIQUE_URL_PAGES,
+        accept_encoding=accept_encoding,
+    )
+    load_after = _loadavg()
+    pressure = _cpu_pressure()
+    drained = server.drain()
+    figures.update(
+        path=urls[0],
+        urls_in_rotation=len(urls),
+        first_status=status,
+        loadavg_before=load_before,
+        loadavg_after=load_after,
+        cpu_pressure_avg10=pressure,
+        drain_seconds=drained,
+        measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        **server.log_events(logged),
+    )
+    return figures
+
+
 def measure_size(
     config: SiteConfig,
     server: Gunicorn,
@@ -1242,70 +1323,72 @@ def measure_size(
     seconds: float,
     warmup: float,
     visitors: tuple[str, ...] = VISITORS,
+    accept_encoding: str = BROWSER_ACCEPT_ENCODING,
 ) -> dict:
     """Each visitor kind over every page, against a running site. The
     anonymous visitor is measured first when asked for: the others' ratios
     are to its hello."""
-    paths = page_paths(facts)
-    measured: dict[str, dict] = {}
+    return measure_side_by_side(
+        [(config, server, facts)],
+        pages=pages,
+        seconds=seconds,
+        warmup=warmup,
+        visitors=visitors,
+        accept_encoding=accept_encoding,
+    )[config.size]
+
+
+def measure_side_by_side(
+    sites: list[tuple[SiteConfig, Gunicorn, dict]],
+    *,
+    pages: list[str],
+    seconds: float,
+    warmup: float,
+    visitors: tuple[str, ...] = VISITORS,
+    accept_encoding: str = BROWSER_ACCEPT_ENCODING,
+) -> dict[int, dict]:
+    """Each visitor kind over every page, one size after another page by
+    page (every size's server is running), keyed by size.
+
+    Why: the scale goal is a ratio between sizes, and measured size by size
+    its two halves were half an hour apart on a machine whose load drifts in
+    minutes; the ratio showed the drift (0.68-1.10 for pages served from the
+    cache, whose cost cannot depend on the catalogue). Page by page, the two
+    halves are seconds apart, and the order of sizes alternates from one
+    page to the next so a steady drift does not favour one size.
+    """
+    measured: dict[int, dict] = {config.size: {} for config, _server, _facts in sites}
+    paths = {config.size: page_paths(facts) for config, _server, facts in sites}
     for visitor in visitors:
-        cookie = None
-        visitor_info: dict = {}
-        if visitor in ("basket", "signed-in"):
-            visitor_info = basket_cookies(
-                config.base_url, facts["basket_product"], signed_in=visitor == "signed-in"
-            )
-            cookie = visitor_info["header"]
-        results: dict[str, dict] = {}
-        for page in pages:
-            if page not in paths:
-                results[page] = {"skipped": "the site has no such page"}
-                continue
-            urls = paths[page]
-            status = _first_status(config.base_url, urls[0], cookie)
-            print(
-                f"  {config.size} {visitor:9} {page:14} ({len(urls)} URL{'s' * (len(urls) > 1)}, "
-                f"first answers {status})…",
-                file=sys.stderr,
-                flush=True,
-            )
-            if warmup and len(urls) > 1 and page not in UNIQUE_URL_PAGES:
-                _prime(config.base_url, urls, cookie)
-            if warmup:
-                wrk_run(
-                    config.base_url,
+        cookies: dict[int, str | None] = {}
+        results: dict[int, dict] = {}
+        for config, _server, facts in sites:
+            info, cookies[config.size] = _visitor_cookie(config, facts, visitor)
+            measured[config.size][visitor] = {**info, "pages": {}}
+            measured[config.size][visitor].pop("header", None)
+            results[config.size] = measured[config.size][visitor]["pages"]
+        for turn, page in enumerate(pages):
+            for config, server, _facts in sites if turn % 2 == 0 else sites[::-1]:
+                urls = paths[config.size].get(page)
+                if not urls:
+                    results[config.size][page] = {"skipped": "the site has no such page"}
+                    continue
+                results[config.size][page] = measure_page(
+                    config,
+                    server,
+                    page,
                     urls,
-                    seconds=warmup,
-                    cookie=cookie,
-                    unique=page in UNIQUE_URL_PAGES,
+                    visitor=visitor,
+                    cookie=cookies[config.size],
+                    seconds=seconds,
+                    warmup=warmup,
+                    accept_encoding=accept_encoding,
                 )
-                server.drain()
-            load_before = _loadavg()
-            logged = server.log_offset()
-            figures = wrk_run(
-                config.base_url,
-                urls,
-                seconds=seconds,
-                cookie=cookie,
-                unique=page in UNIQUE_URL_PAGES,
-            )
-            load_after = _loadavg()
-            pressure = _cpu_pressure()
-            drained = server.drain()
-            figures.update(
-                path=urls[0],
-                urls_in_rotation=len(urls),
-                first_status=status,
-                loadavg_before=load_before,
-                loadavg_after=load_after,
-                cpu_pressure_avg10=pressure,
-                drain_seconds=drained,
-                **server.log_events(logged),
-            )
-            results[page] = figures
-        measured[visitor] = {**visitor_info, "pages": results}
-        measured[visitor].pop("header", None)
-    hello_ratios(measured)
+    for config, _server, _facts in sites:
+        # pages in the asked order, whichever size went first
+        for data in measured[config.size].values():
+            data["pages"] = {page: data["pages"][page] for page in pages if page in data["pages"]}
+        hello_ratios(measured[config.size])
     return measured
 
 
@@ -1332,6 +1415,7 @@ def measure_one_vs_two(
     seconds: float,
     warmup: float,
     visitors: tuple[str, ...],
+    accept_encoding: str = BROWSER_ACCEPT_ENCODING,
 ) -> tuple[dict, dict]:
     """Each visitor's pages against one gunicorn directly, then the same
     page through nginx in front of two (the first of which is that same
@@ -1354,6 +1438,7 @@ def measure_one_vs_two(
                     seconds=seconds,
                     warmup=warmup,
                     visitors=(visitor,),
+                    accept_encoding=accept_encoding,
                 )[visitor]
                 data = into.setdefault(visitor, {**figures, "pages": {}})
                 data["pages"].update(figures["pages"])
@@ -1403,6 +1488,7 @@ def bench_http(
     visitors: tuple[str, ...] = VISITORS,
     web_processes: tuple[int, ...] = (1,),
     workers: int = 2,
+    accept_encoding: str = BROWSER_ACCEPT_ENCODING,
 ) -> dict:
     """`web_processes` (1,) is one gunicorn, measured directly; (1, 2) also
     measures every page through nginx in front of two gunicorns, each with
@@ -1424,6 +1510,7 @@ def bench_http(
             "wrk": f"wrk -t2 -c16 -d{round(seconds)}s --latency --timeout 30s",
             "gunicorn": f"marketplace.settings.production, {workers} sync workers, "
             "the app's gunicorn.conf.py",
+            "accept_encoding": accept_encoding,
         },
         "pages": pages,
         "visitors": list(visitors),
@@ -1448,12 +1535,24 @@ def bench_http(
         "products in the same run; loadavg = os.getloadavg() 1/5/15 min before and after "
         "each page. Other work on this 2-core machine shows in the load average.",
     }
-    for size in sizes:
+    # Measured page by page across sizes (measure_side_by_side), unless
+    # only one size, only building, or the two-process comparison is asked.
+    side_by_side = len(sizes) > 1 and not balanced and not build_only
+    report["settings"]["sizes_measured"] = (
+        "side by side: every size's gunicorn running, each page measured at every size "
+        "in turn (alternating which size goes first)"
+        if side_by_side
+        else "one size after another"
+    )
+    prepared_sites: list[tuple[SiteConfig, dict, dict]] = []
+    for index, size in enumerate(sizes):
         config = SiteConfig(
             app_root=app_root,
             size=size,
             database_url=f"{database_url}_http_{size}{suffix}",
-            redis_url=redis_url,
+            # side by side, each size has its own Redis database: page keys
+            # hold a generation number that every size's database counts
+            redis_url=_redis_url_shifted(redis_url, index) if side_by_side else redis_url,
             opensearch_url=opensearch_url,
             suffix=suffix,
         )
@@ -1488,62 +1587,157 @@ def bench_http(
         static_seconds = _static_prepare(config)
         if static_seconds is not None:
             entry["build"]["seconds"]["collectstatic"] = static_seconds
-        if not build_only:
-            _redis_flush(redis_url)
-            server = Gunicorn(config, workers=workers)
-            second = (
-                Gunicorn(config, workers=workers, port=_free_port(), name="-b")
-                if balanced
-                else None
-            )
-            balancer = Balancer(config, (server, second)) if second else None
-            try:
-                started = time.perf_counter()
-                server.start()
-                entry["gunicorn_boot_seconds"] = round(time.perf_counter() - started, 2)
-                if balancer:
-                    second.start()
-                    balancer.start()
-                if facts.get("search_bodies"):
-                    entry["search_one_client"] = search_one_client(config, facts)
-                if balancer:
-                    entry["visitors"], two = measure_one_vs_two(
-                        config,
-                        server,
-                        balancer,
-                        facts,
-                        pages=pages,
-                        seconds=seconds,
-                        warmup=warmup,
-                        visitors=visitors,
-                    )
-                    entry["two_web"] = {
-                        "nginx": balancer.nginx_version,
-                        "workers_each": server.workers,
-                        "visitors": two,
-                    }
-                else:
-                    entry["visitors"] = measure_size(
-                        config,
-                        server,
-                        facts,
-                        pages=pages,
-                        seconds=seconds,
-                        warmup=warmup,
-                        visitors=visitors,
-                    )
-                if facts.get("search_bodies"):
-                    entry["search_one_client_cards_kept"] = search_one_client(
-                        config, facts, nonce=secrets.token_hex(4)
-                    )
-            finally:
-                for process in (balancer, second, server):
-                    if process:
-                        process.stop()
-        entry["loadavg_after"] = _loadavg()
         report["sizes"][str(size)] = entry
+        if side_by_side:
+            prepared_sites.append((config, entry, facts))
+            continue
+        if not build_only:
+            _measure_one_size(
+                config,
+                entry,
+                facts,
+                pages=pages,
+                seconds=seconds,
+                warmup=warmup,
+                visitors=visitors,
+                workers=workers,
+                balanced=balanced,
+                accept_encoding=accept_encoding,
+            )
+        entry["loadavg_after"] = _loadavg()
+    if side_by_side:
+        _measure_sizes_side_by_side(
+            prepared_sites,
+            pages=pages,
+            seconds=seconds,
+            warmup=warmup,
+            visitors=visitors,
+            workers=workers,
+            accept_encoding=accept_encoding,
+        )
     scale_ratios(report)
     return report
+
+
+def _redis_url_shifted(url: str, index: int) -> str:
+    """The same Redis server, database number lowered by `index` (14, 13,
+    12 for three sizes from the default 14)."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) - index
+    if number < 0:
+        raise SystemExit(f"--http-redis-url {url}: too low a database number for {index + 1} sizes")
+    return parts._replace(path=f"/{number}").geturl()
+
+
+def _measure_one_size(
+    config: SiteConfig,
+    entry: dict,
+    facts: dict,
+    *,
+    pages: list[str],
+    seconds: float,
+    warmup: float,
+    visitors: tuple[str, ...],
+    workers: int,
+    balanced: bool,
+    accept_encoding: str,
+) -> None:
+    """One size on its own: its gunicorn (and the balanced pair when asked),
+    search with one client before and after, every visitor and page."""
+    _redis_flush(config.redis_url)
+    server = Gunicorn(config, workers=workers)
+    second = Gunicorn(config, workers=workers, port=_free_port(), name="-b") if balanced else None
+    balancer = Balancer(config, (server, second)) if second else None
+    try:
+        started = time.perf_counter()
+        server.start()
+        entry["gunicorn_boot_seconds"] = round(time.perf_counter() - started, 2)
+        if balancer:
+            second.start()
+            balancer.start()
+        if facts.get("search_bodies"):
+            entry["search_one_client"] = search_one_client(config, facts)
+        if balancer:
+            entry["visitors"], two = measure_one_vs_two(
+                config,
+                server,
+                balancer,
+                facts,
+                pages=pages,
+                seconds=seconds,
+                warmup=warmup,
+                visitors=visitors,
+                accept_encoding=accept_encoding,
+            )
+            entry["two_web"] = {
+                "nginx": balancer.nginx_version,
+                "workers_each": server.workers,
+                "visitors": two,
+            }
+        else:
+            entry["visitors"] = measure_size(
+                config,
+                server,
+                facts,
+                pages=pages,
+                seconds=seconds,
+                warmup=warmup,
+                visitors=visitors,
+                accept_encoding=accept_encoding,
+            )
+        if facts.get("search_bodies"):
+            entry["search_one_client_cards_kept"] = search_one_client(
+                config, facts, nonce=secrets.token_hex(4)
+            )
+    finally:
+        for process in (balancer, second, server):
+            if process:
+                process.stop()
+
+
+def _measure_sizes_side_by_side(
+    sites: list[tuple[SiteConfig, dict, dict]],
+    *,
+    pages: list[str],
+    seconds: float,
+    warmup: float,
+    visitors: tuple[str, ...],
+    workers: int,
+    accept_encoding: str,
+) -> None:
+    """Every size's gunicorn at once (an idle one costs no CPU), search with
+    one client per size, then measure_side_by_side."""
+    servers: list[Gunicorn] = []
+    try:
+        for config, entry, _facts in sites:
+            _redis_flush(config.redis_url)
+            server = Gunicorn(config, workers=workers)
+            started = time.perf_counter()
+            server.start()
+            servers.append(server)
+            entry["gunicorn_boot_seconds"] = round(time.perf_counter() - started, 2)
+        for config, entry, facts in sites:
+            if facts.get("search_bodies"):
+                entry["search_one_client"] = search_one_client(config, facts)
+        running = zip(sites, servers, strict=True)
+        measured = measure_side_by_side(
+            [(config, server, facts) for (config, _entry, facts), server in running],
+            pages=pages,
+            seconds=seconds,
+            warmup=warmup,
+            visitors=visitors,
+            accept_encoding=accept_encoding,
+        )
+        for config, entry, facts in sites:
+            entry["visitors"] = measured[config.size]
+            if facts.get("search_bodies"):
+                entry["search_one_client_cards_kept"] = search_one_client(
+                    config, facts, nonce=secrets.token_hex(4)
+                )
+            entry["loadavg_after"] = _loadavg()
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def scale_ratios(report: dict, earlier: dict | None = None) -> None:
@@ -1597,6 +1791,16 @@ def http_markdown(report: dict, *, title: str = "HTTP bench") -> str:
         "runnable task waited for a CPU (Linux PSI, /proc/pressure/cpu) at its end; other "
         "work on this 2-core machine shows there, and makes the figures noisy.",
     ]
+    encoding = report["settings"].get("accept_encoding")
+    lines += [
+        "",
+        f"Every request says `Accept-Encoding: {encoding}`, as a browser does, so a shared "
+        "page goes out as its stored gzip bytes."
+        if encoding
+        else "Requests send no Accept-Encoding: every page goes out uncompressed.",
+    ]
+    if report["settings"].get("sizes_measured"):
+        lines += ["", f"Sizes measured {report['settings']['sizes_measured']}."]
     if report.get("scale_base"):
         lines += ["", f"÷ 2k uses {report['scale_base']}."]
     for size, entry in report["sizes"].items():

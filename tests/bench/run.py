@@ -529,6 +529,7 @@ def _bench_http(args) -> dict:
         keep_index=args.http_keep_index,
         web_processes=web_processes_choose(args.http_web_processes),
         workers=args.http_workers,
+        accept_encoding=args.http_accept_encoding,
     )
     table = write_report(report, ROOT / args.http_out)
     for line in summary_lines(report):
@@ -615,6 +616,11 @@ def main() -> None:
         default="1",
         help="1: one gunicorn (default); 1,2: also each page through nginx in front of two "
         "gunicorns with the same worker count each, and the two-over-one ratio",
+    )
+    parser.add_argument(
+        "--http-accept-encoding",
+        default="gzip, deflate, br",
+        help="the Accept-Encoding every request sends (default: a browser's; '' for none)",
     )
     parser.add_argument(
         "--http-workers",
