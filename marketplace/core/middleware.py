@@ -3,10 +3,12 @@ response carries."""
 
 import logging
 
-from csp.constants import SELF
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY, SELF
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -63,6 +65,58 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             replace["frame-ancestors"] = [SELF]
         parts.replace = replace or None
         return parts
+
+    def process_response(self, request, response):
+        """The plain shop policy (no nonce, no per-view or per-path change)
+        is the same text for every response: built once, then copied. A
+        page served from the page cache uses no nonce, and building the
+        policy was a tenth of such a hit."""
+        if not self._plain(request, response):
+            return super().process_response(request, response)
+        headers = _PLAIN_POLICY_HEADERS.get(response.status_code)
+        if headers is None:
+            probe = HttpResponse(status=response.status_code)
+            super().process_response(request, probe)
+            headers = {h: probe[h] for h in (HEADER, HEADER_REPORT_ONLY) if h in probe}
+            _PLAIN_POLICY_HEADERS[response.status_code] = headers
+        else:
+            # what django-csp does once the header is written
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @staticmethod
+    def _plain(request, response) -> bool:
+        if getattr(request, "_csp_nonce", None) is not None:
+            return False
+        if getattr(request, "is_preview", False):
+            return False
+        if any(name.startswith("_csp") for name in vars(response)):
+            return False
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            return False
+        special = [
+            *settings.CONTENT_SECURITY_POLICY_BY_PATH,
+            *(getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get(
+                "EXCLUDE_URL_PREFIXES", ()
+            ),
+            *(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {}).get(
+                "EXCLUDE_URL_PREFIXES", ()
+            ),
+        ]
+        return not request.path_info.startswith(tuple(special))
+
+
+# The plain policy's headers by status code (django-csp leaves 404s and 500s
+# alone under DEBUG); forgotten when a test changes the policy settings.
+_PLAIN_POLICY_HEADERS: dict[int, dict[str, str]] = {}
+
+
+@receiver(setting_changed)
+def _plain_policy_forget(*, setting, **_kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
+        _PLAIN_POLICY_HEADERS.clear()
 
 
 class PermissionsPolicyMiddleware:

@@ -152,3 +152,31 @@ def test_oscars_basket_cookie_is_samesite_lax_and_secure_over_https(client):
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
     assert cookie["secure"] is True
+
+
+@pytest.mark.django_db
+def test_the_plain_policy_built_once_is_the_one_django_csp_builds(rf, settings):
+    """The shop's plain policy is copied from the first response that built
+    it (a page-cache hit built it each time: a tenth of the hit). The copy
+    is django-csp's own text, a nonce still gets a policy of its own, and a
+    changed setting is seen at once."""
+    from csp.middleware import CSPMiddleware
+
+    def policy(middleware, request):
+        return middleware.process_response(request, HttpResponse())["Content-Security-Policy"]
+
+    ours = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    stock = CSPMiddleware(lambda request: HttpResponse())
+    plain = [policy(ours, rf.get(path)) for path in ("/", "/shop/", "/")]
+    assert plain == [policy(stock, rf.get("/"))] * 3
+    # a page that used a nonce gets it in its own policy
+    request = rf.get("/shop/basket/")
+    ours.process_request(request)
+    nonce = str(request.csp_nonce)
+    assert f"'nonce-{nonce}'" in policy(ours, request)
+    assert "'nonce-" not in policy(ours, rf.get("/"))
+    # and a changed policy is not served from the old copy
+    changed = {**settings.CONTENT_SECURITY_POLICY}
+    changed["DIRECTIVES"] = {**changed["DIRECTIVES"], "img-src": ["'self'", "https://anh.example"]}
+    settings.CONTENT_SECURITY_POLICY = changed
+    assert "https://anh.example" in policy(ours, rf.get("/"))
