@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Count
 from oscar.core.loading import get_model
 
 from search.backends.base import SearchRequest
@@ -125,3 +126,38 @@ def test_every_word_must_be_found_in_the_title_producer_or_description(backend, 
     result = backend.search(SearchRequest(on=date.today(), text="gom su bat trang"))
     assert set(result.ids) == {catalogue["gom"].pk, spread.pk}
     assert result.total == 2
+
+
+def _counted(queryset, field: str) -> dict[str, int]:
+    return {
+        str(row[field]): row["n"]
+        for row in queryset.values(field).annotate(n=Count("pk")).order_by()
+        if row[field] not in (None, "")  # no value: in no bucket
+    }
+
+
+def test_with_two_selections_each_facet_counts_under_the_other_one(backend, catalogue):
+    """4★ and "cloth" chosen: the stars facet counts every listable cloth
+    product, the group facet every 4★ one, and the facets nobody chose only
+    products that are both. (OpenSearch shares one aggregation scope
+    between facets with the same selections; this is what it must keep.)"""
+    certified_product_create(
+        title="Khăn lụa Mỹ Đức", product_type="cloth", sector="handicraft", stars=4
+    )
+    certified_product_create(
+        title="Áo lụa Hà Đông", product_type="cloth", sector="handicraft", stars=3
+    )
+    backend.ready()
+    result = backend.search(
+        SearchRequest(on=date.today(), filters={"stars": ["4"], "group": ["cloth"]})
+    )
+    listable = Product.objects.listable()
+    cloth = listable.filter(certificate__product_type="cloth")
+    four_stars = listable.filter(certificate__stars=4)
+    both = cloth.filter(certificate__stars=4)
+    assert dict(result.facets["stars"]) == _counted(cloth, "certificate__stars")
+    assert dict(result.facets["group"]) == _counted(four_stars, "certificate__product_type")
+    assert (
+        dict(result.facets["sector"]) == _counted(both, "certificate__sector") == {"handicraft": 1}
+    )
+    assert result.total == both.count() == 1
