@@ -161,3 +161,24 @@ def test_with_two_selections_each_facet_counts_under_the_other_one(backend, cata
         dict(result.facets["sector"]) == _counted(both, "certificate__sector") == {"handicraft": 1}
     )
     assert result.total == both.count() == 1
+
+
+def test_a_word_found_as_typed_leaves_typos_out(backend, catalogue):
+    """ "trung" is one typo from "trang": found as typed, it finds only
+    itself; only when nothing is found as typed are typos forgiven."""
+    che = certified_product_create(title="Chè búp Trung du", product_type="drink")
+    backend.ready()
+
+    def found(text):
+        return set(backend.search(SearchRequest(on=date.today(), text=text)).ids)
+
+    assert found("trung") == {che.pk}
+    assert found("trang") == {catalogue["gom"].pk}
+    assert found("trxng") == {che.pk, catalogue["gom"].pk}
+
+
+def test_words_shorter_than_four_letters_are_not_guessed(backend, catalogue):
+    # "bac" is one letter from "bat", "lau" from "lua": too short to guess
+    backend.ready()
+    for text in ("gom su bac trang", "lau to tam"):
+        assert backend.search(SearchRequest(on=date.today(), text=text)).ids == []
