@@ -177,6 +177,22 @@ def test_a_word_found_as_typed_leaves_typos_out(backend, catalogue):
     assert found("trxng") == {che.pk, catalogue["gom"].pk}
 
 
+def test_a_selection_that_empties_a_text_match_does_not_turn_on_typos(backend, catalogue):
+    """Typos are forgiven only when the words match nothing as typed, before
+    any facet selection: "trung" finds the tea as typed, so ticking the
+    keepsake group leaves no product, not the vase one typo away ("trang").
+    The group facet is still counted over the words' own matches."""
+    che = certified_product_create(title="Chè búp Trung du", product_type="drink")
+    backend.ready()
+    result = backend.search(
+        SearchRequest(on=date.today(), text="trung", filters={"group": ["keepsake"]})
+    )
+    assert result.ids == [] and result.total == 0
+    assert dict(result.facets["group"]) == {"drink": 1}
+    # without the selection the tea alone, as typed
+    assert backend.search(SearchRequest(on=date.today(), text="trung")).ids == [che.pk]
+
+
 def test_words_shorter_than_four_letters_are_not_guessed(backend, catalogue):
     # "bac" is one letter from "bat", "lau" from "lua": too short to guess
     backend.ready()

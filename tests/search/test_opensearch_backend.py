@@ -172,12 +172,13 @@ def test_facets_with_the_same_selections_share_one_aggregation_scope():
     """Seven facets, two chosen: three `filter` scopes, not seven. Each
     scope's filter is matched over every hit, so at 100,000 products seven
     copies cost a fifth of the query (tests/search/test_backend_contract.py
-    checks the counts stay the same)."""
+    checks the counts stay the same). A fourth, `matched`, counts what the
+    words match before the selections, for the typo decision."""
     request = SearchRequest(
         on=date.today(), text="lụa", filters={"stars": ["4"], "group": ["cloth"]}
     )
     body = OpenSearchBackend(None).build(request).to_dict()
-    assert sorted(body["aggs"]) == ["all", "all_but_group", "all_but_stars"]
+    assert sorted(body["aggs"]) == ["all", "all_but_group", "all_but_stars", "matched"]
     assert sorted(body["aggs"]["all"]["aggs"]) == [
         "in_stock",
         "price",
