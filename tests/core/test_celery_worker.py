@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
 import pytest
 import redis
+from celery._state import _set_task_join_will_block, task_join_will_block
 from django.conf import settings
 
 from marketplace.celery import app as celery_app
@@ -47,6 +49,14 @@ def celery_worker_process():
     )
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
+    # This process is the worker's client, never a worker, so it may wait
+    # for a result. Celery keeps "results may not be awaited here" in one
+    # process-wide flag, and each eager task sets and restores it around
+    # itself; two eager tasks on two threads at once (a live server serving
+    # two browsers) restore each other's value and leave it stuck on.
+    # Celery's own `celery.contrib.testing.worker.start_worker` clears it
+    # the same way.
+    _set_task_join_will_block(False)
     try:
         yield queue
     finally:
@@ -56,6 +66,26 @@ def celery_worker_process():
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@pytest.fixture
+def eager_tasks_ran_on_threads():
+    """Run eager tasks on several threads at once, as the live-server tests
+    do, until Celery's process-wide join flag is left stuck on."""
+    previous_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        for _ in range(1000):
+            threads = [threading.Thread(target=ping.delay, args=[f"luồng {n}"]) for n in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            if task_join_will_block():
+                return
+        pytest.fail("eager tasks on threads did not leave the flag on")
+    finally:
+        celery_app.conf.task_always_eager = previous_eager
 
 
 def test_redis_answers():
@@ -79,3 +109,15 @@ def test_task_runs_in_a_worker_through_redis(celery_worker_process):
     assert answer["echo"] == "chợ OCOP"
     assert answer["pid"] != os.getpid()
     assert time.monotonic() - started < 60
+
+
+def test_a_result_comes_back_after_eager_tasks_ran_on_threads(
+    eager_tasks_ran_on_threads, celery_worker_process
+):
+    # given earlier tests ran eager tasks on threads at once, which leaves
+    # Celery believing this process is inside a task
+    # when a task is sent to the worker and its result awaited
+    result = ping.apply_async(args=["sau luồng"], queue=celery_worker_process)
+    answer = result.get(timeout=60)
+    # then the result comes back instead of "Never call result.get()"
+    assert answer["echo"] == "sau luồng"
