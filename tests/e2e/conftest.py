@@ -57,12 +57,31 @@ def _browser_quiet_before_flush(request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
     browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
     yield
     if browser is not None:
         for context in browser.contexts:
             context.close()
+    _server_threads_finished(live_server, timeout=30)
     _requests_finished(timeout=10)
+
+
+def _server_threads_finished(live_server, *, timeout: float):
+    """Wait until the live server's request threads have all ended.
+
+    The database check below cannot see a request that the server accepted
+    but whose thread has not reached its first query yet (on a loaded
+    machine, long enough for the flush to begin): it then takes a row lock
+    mid-TRUNCATE and PostgreSQL breaks the deadlock by killing the flush
+    (CI, stop 29, Wagtail's edit page). Django's server keeps its request
+    threads in socketserver's `_threads` (block_on_close)."""
+    threads = getattr(live_server.thread.httpd, "_threads", None)
+    if threads is None:
+        return
+    deadline = time.monotonic() + timeout
+    for thread in list(threads):
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def _requests_finished(*, timeout: float):
