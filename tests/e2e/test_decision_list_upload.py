@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from marketplace.demo import content
 from marketplace.ocop.models import RecordSource
@@ -75,7 +76,7 @@ def test_an_operator_uploads_previews_and_confirms_a_decision_list(
     # and the rejected records page lists the bad row as still failing
     page.get_by_role("link", name="Mọi bản ghi còn lỗi").click()
     record = page.get_by_test_id("rejected-record")
-    assert record.count() == 1
+    expect(record).to_have_count(1)
     assert "còn lỗi" in record.inner_text() and "dòng 15" in record.inner_text()
     _shot(page, "rejected-records.png")
     page.close()
