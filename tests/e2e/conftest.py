@@ -71,11 +71,12 @@ def _server_threads_finished(live_server, *, timeout: float):
     """Wait until the live server's request threads have all ended.
 
     The database check below cannot see a request that the server accepted
-    but whose thread has not reached its first query yet (on a loaded
-    machine, long enough for the flush to begin): it then takes a row lock
-    mid-TRUNCATE and PostgreSQL breaks the deadlock by killing the flush
-    (CI, stop 29, Wagtail's edit page). Django's server keeps its request
-    threads in socketserver's `_threads` (block_on_close)."""
+    but whose thread has not reached its first query yet. On a loaded
+    machine that gap lets the flush begin; the request then takes a row
+    lock mid-TRUNCATE and PostgreSQL breaks the deadlock by killing the
+    flush (a clean-clone CI run of 2026-12-03, after the Wagtail walk).
+    Django's server keeps its request threads in socketserver's `_threads`
+    (block_on_close)."""
     threads = getattr(live_server.thread.httpd, "_threads", None)
     if threads is None:
         return
